@@ -1,0 +1,373 @@
+package io.sparkpoint.bundle;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.sparkpoint.bytes.Crc32c;
+import io.sparkpoint.bytes.UnsignedBytes;
+import io.sparkpoint.fs.FileIO;
+import io.sparkpoint.fs.RandomAccessInput;
+import io.sparkpoint.proto.BundleEntryProto;
+import io.sparkpoint.proto.BundleHeaderProto;
+import io.sparkpoint.table.TableReader;
+import io.sparkpoint.tensor.DType;
+import io.sparkpoint.tensor.Shape;
+import io.sparkpoint.tensor.Tensor;
+import io.sparkpoint.tensor.TensorSlice;
+import io.sparkpoint.tensor.UnsupportedDTypeException;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.zip.CRC32C;
+
+/**
+ * Reads a V2 checkpoint. {@link #open} loads the whole index once; tensors are then read from the
+ * data files with positioned reads, each verified against its checksum. Partitioned tensors are
+ * reassembled from their slices.
+ *
+ * <p>Every size in the index is checked against the real file sizes before memory is allocated, so
+ * a damaged index yields a {@link CorruptBundleException}, never an OutOfMemoryError.
+ *
+ * <p>Thread-safe: tensors may be read from several threads at once.
+ */
+public final class BundleReader implements Closeable {
+  /** Bytes read per call when streaming a tensor. */
+  private static final int CHUNK_BYTES = 1 << 20;
+
+  private final FileIO io;
+  private final String prefix;
+  private final BundleHeaderProto header;
+  /** Every index entry but the header, slice keys included, in key order. */
+  private final SortedMap<byte[], BundleEntryProto> entries;
+  /** Data files opened so far, by shard id. */
+  private final Map<Integer, RandomAccessInput> dataFiles = new HashMap<>();
+
+  private BundleReader(FileIO io, String prefix, BundleHeaderProto header, SortedMap<byte[], BundleEntryProto> entries) {
+    this.io = io;
+    this.prefix = prefix;
+    this.header = header;
+    this.entries = entries;
+  }
+
+  /**
+   * Opens the checkpoint at {@code prefix} and loads its index.
+   *
+   * @throws java.io.FileNotFoundException when {@code prefix.index} does not exist
+   * @throws CorruptBundleException when the index is damaged
+   * @throws UnsupportedBundleException for checkpoints this version cannot read
+   */
+  public static BundleReader open(FileIO io, String prefix) throws IOException {
+    String indexFile = BundleNaming.indexFile(prefix);
+    try (RandomAccessInput input = io.newInputFile(indexFile).open()) {
+      IndexContents contents = IndexContents.read(input, indexFile);
+      return new BundleReader(io, prefix, contents.header(), contents.entries());
+    }
+  }
+
+  public String prefix() {
+    return prefix;
+  }
+
+  public BundleHeaderProto header() {
+    return header;
+  }
+
+  public int numShards() {
+    return header.getNumShards();
+  }
+
+  /** Tensor names in key order; slice keys are hidden behind their partitioned tensor's name. */
+  public List<String> tensorNames() {
+    List<String> names = new ArrayList<>();
+    for (byte[] key : entries.keySet()) {
+      if (!SliceKeys.isSliceKey(key)) {
+        names.add(new String(key, StandardCharsets.UTF_8));
+      }
+    }
+    return names;
+  }
+
+  /** The raw index entries, slice keys included (for tools that check or copy checkpoints). */
+  public SortedMap<byte[], BundleEntryProto> rawEntries() {
+    return Collections.unmodifiableSortedMap(entries);
+  }
+
+  public SortedMap<String, DType> dtypeMap() {
+    SortedMap<String, DType> map = new TreeMap<>();
+    for (String name : tensorNames()) {
+      map.put(name, DType.fromNumber(entries.get(key(name)).getDtypeValue()));
+    }
+    return map;
+  }
+
+  public SortedMap<String, Shape> shapeMap() {
+    SortedMap<String, Shape> map = new TreeMap<>();
+    for (String name : tensorNames()) {
+      map.put(name, Shape.fromProto(entries.get(key(name)).getShape()));
+    }
+    return map;
+  }
+
+  public boolean contains(String name) {
+    return entries.containsKey(key(name));
+  }
+
+  /**
+   * @throws KeyNotFoundException when the checkpoint has no tensor {@code name}
+   */
+  public BundleEntryProto entry(String name) throws KeyNotFoundException {
+    BundleEntryProto entry = entries.get(key(name));
+    if (entry == null) {
+      throw new KeyNotFoundException(name, prefix);
+    }
+    return entry;
+  }
+
+  /** Reads a whole tensor, reassembling a partitioned one from its slices. */
+  public Tensor lookup(String name) throws IOException {
+    BundleEntryProto entry = entry(name);
+    if (entry.getSlicesCount() > 0) {
+      Shape full = Shape.fromProto(entry.getShape());
+      return lookupSlice(name, TensorSlice.full(full.rank()));
+    }
+    return read(name, entry);
+  }
+
+  /** Reads a slice of a tensor, whether it was saved whole or partitioned. */
+  public Tensor lookupSlice(String name, TensorSlice slice) throws IOException {
+    return SliceAssembler.assemble(this, name, entry(name), slice);
+  }
+
+  /**
+   * Streams a fixed-width tensor's bytes into {@code destination}, verifying the checksum once all
+   * bytes are read. Memory use does not grow with the tensor.
+   *
+   * @throws IllegalArgumentException when the tensor is a string or partitioned tensor, or does not fit
+   */
+  public void readInto(String name, ByteBuffer destination) throws IOException {
+    BundleEntryProto entry = entry(name);
+    Location location = locate(name, entry);
+    if (location.dtype() == DType.STRING || entry.getSlicesCount() > 0) {
+      throw new IllegalArgumentException("Cannot stream " + name + ": only whole fixed-width tensors stream; use lookup");
+    }
+    if (destination.remaining() < location.size()) {
+      throw new IllegalArgumentException(
+          "Cannot read " + name + " (" + location.size() + " bytes) into a buffer with " + destination.remaining() + " bytes left");
+    }
+    CRC32C crc = new CRC32C();
+    byte[] chunk = new byte[(int) Math.min(CHUNK_BYTES, Math.max(1, location.size()))];
+    for (long done = 0; done < location.size(); ) {
+      int n = (int) Math.min(chunk.length, location.size() - done);
+      location.input().readFully(location.offset() + done, chunk, 0, n);
+      crc.update(chunk, 0, n);
+      destination.put(chunk, 0, n);
+      done += n;
+    }
+    checkCrc(name, location, (int) crc.getValue());
+  }
+
+  /** Reads a stored entry's bytes and checks them, without keeping them; for validation. */
+  void verifyEntry(String displayName, BundleEntryProto entry) throws IOException {
+    Location location = locate(displayName, entry);
+    if (location.dtype() == DType.STRING) {
+      read(displayName, entry);
+      return;
+    }
+    CRC32C crc = new CRC32C();
+    byte[] chunk = new byte[(int) Math.min(CHUNK_BYTES, Math.max(1, location.size()))];
+    for (long done = 0; done < location.size(); ) {
+      int n = (int) Math.min(chunk.length, location.size() - done);
+      location.input().readFully(location.offset() + done, chunk, 0, n);
+      crc.update(chunk, 0, n);
+      done += n;
+    }
+    checkCrc(displayName, location, (int) crc.getValue());
+  }
+
+  /** Reads the stored bytes of a (non-partitioned) entry into a tensor. */
+  Tensor read(String displayName, BundleEntryProto entry) throws IOException {
+    Location location = locate(displayName, entry);
+    if (location.size() > Integer.MAX_VALUE - 8) {
+      throw new UnsupportedBundleException(
+          "Cannot hold tensor " + displayName + " of " + location.size() + " bytes in memory; stream it with readInto");
+    }
+    byte[] payload = location.input().readFully(location.offset(), (int) location.size());
+    if (location.dtype() == DType.STRING) {
+      if (payload.length == 0) {
+        return Tensor.ofStrings(location.shape(), List.of());
+      }
+      return StringLayout.decode(payload, location.shape(), Crc32c.unmask(entry.getCrc32C()), displayName, location.file());
+    }
+    checkCrc(displayName, location, Crc32c.compute(payload));
+    return Tensor.wrap(location.dtype(), location.shape(), ByteBuffer.wrap(payload));
+  }
+
+  /** Reads part of an entry's stored bytes, unchecked; for verbatim copies after verification. */
+  void readRaw(String displayName, BundleEntryProto entry, long position, byte[] buffer, int length) throws IOException {
+    Location location = locate(displayName, entry);
+    location.input().readFully(location.offset() + position, buffer, 0, length);
+  }
+
+  /** Where an entry's bytes lie, after every check that can be made without reading them. */
+  record Location(String file, RandomAccessInput input, long offset, long size, DType dtype, Shape shape, int storedCrc) {}
+
+  Location locate(String name, BundleEntryProto entry) throws IOException {
+    DType dtype;
+    Shape shape;
+    try {
+      dtype = DType.fromNumber(entry.getDtypeValue());
+      shape = Shape.fromProto(entry.getShape());
+    } catch (UnsupportedDTypeException | IllegalArgumentException e) {
+      throw new CorruptBundleException("Invalid entry for tensor " + name + " in " + BundleNaming.indexFile(prefix) + ": " + e.getMessage(), e);
+    }
+    if (!dtype.isStorable()) {
+      throw new UnsupportedBundleException("Unsupported dtype " + dtype.pythonName() + " for tensor " + name + " in " + prefix);
+    }
+    int shard = entry.getShardId();
+    if (shard < 0 || shard >= numShards()) {
+      throw new CorruptBundleException(
+          "Invalid shard_id " + shard + " for tensor " + name + " in " + BundleNaming.indexFile(prefix) + ": the header says " + numShards() + " shards");
+    }
+    String file = BundleNaming.dataFile(prefix, shard, numShards());
+    long size = entry.getSize();
+    long offset = entry.getOffset();
+    if (dtype.isFixedWidth()) {
+      long expected = Tensor.byteSize(dtype, shape);
+      if (size != expected) {
+        throw new CorruptBundleException(
+            "Invalid size in bundle entry: key " + name + "; stored size " + size + "; expected size " + expected + " (" + BundleNaming.indexFile(prefix) + ")");
+      }
+    } else if (size != 0 && size < StringLayout.minimumSize(shape.numElements())) {
+      throw new CorruptBundleException(
+          "Invalid size in bundle entry: key " + name + "; stored size " + size + " is too small for " + shape.numElements() + " strings (" + BundleNaming.indexFile(prefix) + ")");
+    }
+    RandomAccessInput input = dataFile(shard);
+    if (offset < 0 || size < 0 || offset > input.length() || size > input.length() - offset) {
+      throw new CorruptBundleException(
+          "Entry for tensor " + name + " points outside " + file + ": offset " + offset + " + size " + size + " > file length " + input.length());
+    }
+    return new Location(file, input, offset, size, dtype, shape, Crc32c.unmask(entry.getCrc32C()));
+  }
+
+  private void checkCrc(String name, Location location, int actual) throws CorruptBundleException {
+    if (actual != location.storedCrc()) {
+      throw checksumMismatch(name, location.file(), location.size(), location.storedCrc(), actual);
+    }
+  }
+
+  static CorruptBundleException checksumMismatch(String name, String file, long size, int stored, int actual) {
+    return new CorruptBundleException(
+        String.format(
+            "Checksum does not match for tensor %s in %s (%d bytes): stored %08x vs. calculated on the restored bytes %08x",
+            name, file, size, stored, actual));
+  }
+
+  private synchronized RandomAccessInput dataFile(int shard) throws IOException {
+    RandomAccessInput input = dataFiles.get(shard);
+    if (input == null) {
+      input = io.newInputFile(BundleNaming.dataFile(prefix, shard, numShards())).open();
+      dataFiles.put(shard, input);
+    }
+    return input;
+  }
+
+  private static byte[] key(String name) {
+    return name.getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public synchronized void close() throws IOException {
+    IOException first = null;
+    for (RandomAccessInput input : dataFiles.values()) {
+      try {
+        input.close();
+      } catch (IOException e) {
+        first = first == null ? e : first;
+      }
+    }
+    dataFiles.clear();
+    if (first != null) {
+      throw first;
+    }
+  }
+
+  /** The header and entries of an index file. */
+  record IndexContents(BundleHeaderProto header, SortedMap<byte[], BundleEntryProto> entries) {
+    static IndexContents read(RandomAccessInput input, String indexFile) throws IOException {
+      TreeMap<byte[], BundleEntryProto> entries = new TreeMap<>(UnsignedBytes.ORDER);
+      BundleHeaderProto[] header = new BundleHeaderProto[1];
+      try {
+        TableReader table = TableReader.open(input);
+        table.forEach((key, value) -> {
+          if (header[0] == null) {
+            if (key.length != 0) {
+              throw new CorruptBundleException("failed to seek to header entry");
+            }
+            header[0] = parseHeader(value);
+            return;
+          }
+          if (entries.containsKey(key) || UnsignedBytes.compare(key, entries.isEmpty() ? new byte[0] : entries.lastKey()) <= 0) {
+            throw new CorruptBundleException("keys out of order at " + UnsignedBytes.hex(key));
+          }
+          entries.put(key, parseEntry(key, value));
+        });
+      } catch (IOException e) {
+        if (e instanceof java.io.FileNotFoundException || e instanceof UnsupportedBundleException) {
+          throw e;
+        }
+        throw new CorruptBundleException(
+            "Unable to read file (" + indexFile + "). Perhaps the file is corrupt or was produced by a newer version of "
+                + "TensorFlow with format changes: " + e.getMessage(), e);
+      }
+      if (header[0] == null) {
+        throw new CorruptBundleException(
+            "Unable to read file (" + indexFile + "). Perhaps the file is corrupt or was produced by a newer version of "
+                + "TensorFlow with format changes (failed to seek to header entry)");
+      }
+      checkHeader(header[0], indexFile);
+      return new IndexContents(header[0], entries);
+    }
+
+    private static BundleHeaderProto parseHeader(byte[] value) throws CorruptBundleException {
+      try {
+        return BundleHeaderProto.parseFrom(value);
+      } catch (InvalidProtocolBufferException e) {
+        throw new CorruptBundleException("unable to parse header", e);
+      }
+    }
+
+    private static BundleEntryProto parseEntry(byte[] key, byte[] value) throws CorruptBundleException {
+      try {
+        return BundleEntryProto.parseFrom(value);
+      } catch (InvalidProtocolBufferException e) {
+        throw new CorruptBundleException("Entry for key " + printable(key) + " not parseable.", e);
+      }
+    }
+
+    private static void checkHeader(BundleHeaderProto header, String indexFile) throws IOException {
+      String versionError = BundleHeaders.checkVersion(header.getVersion());
+      if (versionError != null) {
+        throw new UnsupportedBundleException(versionError + " (" + indexFile + ")");
+      }
+      if (header.getEndiannessValue() != 0) {
+        throw new UnsupportedBundleException(
+            "Unsupported checkpoint " + indexFile + ": it was written on a big-endian host (header endianness "
+                + header.getEndianness() + "); Sparkpoint reads little-endian checkpoints only");
+      }
+      if (header.getNumShards() < 1) {
+        throw new CorruptBundleException("Invalid header in " + indexFile + ": num_shards is " + header.getNumShards());
+      }
+    }
+  }
+
+  /** A key as people can read it: the name, or hex for slice keys and non-UTF-8 bytes. */
+  static String printable(byte[] key) {
+    return SliceKeys.isSliceKey(key) ? "(slice key " + UnsignedBytes.hex(key) + ")" : new String(key, StandardCharsets.UTF_8);
+  }
+}

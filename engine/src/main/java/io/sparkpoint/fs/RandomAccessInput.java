@@ -1,0 +1,23 @@
+package io.sparkpoint.fs;
+
+import java.io.Closeable;
+import java.io.IOException;
+
+/** Positioned reads from an open file; safe for concurrent calls unless an implementation says otherwise. */
+public interface RandomAccessInput extends Closeable {
+  /** The file length when it was opened. */
+  long length();
+
+  /**
+   * Reads exactly {@code length} bytes starting at {@code position}.
+   *
+   * @throws java.io.EOFException when the file ends first
+   */
+  void readFully(long position, byte[] buffer, int offset, int length) throws IOException;
+
+  default byte[] readFully(long position, int length) throws IOException {
+    byte[] buffer = new byte[length];
+    readFully(position, buffer, 0, length);
+    return buffer;
+  }
+}
