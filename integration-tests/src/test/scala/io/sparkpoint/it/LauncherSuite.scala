@@ -1,0 +1,79 @@
+package io.sparkpoint.it
+
+import java.nio.file.{Files, Path, Paths, StandardOpenOption}
+import java.util.concurrent.TimeUnit
+
+import scala.jdk.CollectionConverters._
+
+import org.scalatest.funsuite.AnyFunSuite
+import org.scalatest.matchers.should.Matchers
+
+import io.sparkpoint.TestFixtures
+
+/** deploy/bin/sparkpoint, run as users run it: from another working directory, on built jars. */
+class LauncherSuite extends AnyFunSuite with Matchers {
+  private val launcher = Paths.get(sys.props.getOrElse("sparkpoint.launcher", "../deploy/bin/sparkpoint")).toAbsolutePath
+
+  private def sparkpoint(workingDir: Path, args: String*): (Int, String, String) = {
+    val out = Files.createTempFile("cli", ".out")
+    val err = Files.createTempFile("cli", ".err")
+    val process = new ProcessBuilder((Seq(launcher.toString) ++ args).asJava)
+      .directory(workingDir.toFile).redirectOutput(out.toFile).redirectError(err.toFile).start()
+    process.waitFor(5, TimeUnit.MINUTES) shouldBe true
+    (process.exitValue(), Files.readString(out), Files.readString(err))
+  }
+
+  test("demo, inspect, reshard and validate work from any working directory") {
+    val work = Files.createTempDirectory("launcher-cwd")
+    val dir = Files.createTempDirectory("launcher-demo").resolve("run")
+    val (demoCode, demoOut, demoErr) = sparkpoint(work, "demo", "--out", dir.toString)
+    withClue(demoErr) { demoCode shouldBe 0 }
+    demoOut should include("vocab (DT_STRING) [3]")
+    demoOut should include("Valid: 4 tensors")
+
+    val (code, json, _) = sparkpoint(work, "inspect", dir.toString, "--json")
+    code shouldBe 0
+    json should include(s""""prefix": "${dir.resolve("model.ckpt-1")}"""")
+    json should include("""{"name": "dense/kernel", "dtype": "float32", "shape": [4, 3]}""")
+
+    val (valuesCode, values, _) = sparkpoint(work, "inspect", dir.toString, "--tensor", "dense/bias")
+    valuesCode shouldBe 0
+    values.linesIterator.toSeq shouldBe Seq("tensor_name:  dense/bias", "[0.10000000149011612, 0.20000000298023224, 0.30000001192092896]")
+
+    val (reshardCode, reshardOut, reshardErr) = sparkpoint(work, "reshard", dir.toString, dir.resolve("three").toString, "--shards", "3")
+    withClue(reshardErr) { reshardCode shouldBe 0 }
+    reshardOut should include(""""shards": 3""")
+    sparkpoint(work, "validate", dir.resolve("three").toString)._1 shouldBe 0
+  }
+
+  test("inspect prints TensorFlow's listing for a TensorFlow-written checkpoint") {
+    val (code, out, _) = sparkpoint(Paths.get("/"), "inspect", TestFixtures.prefix("tf2onnx/regression/checkpoint/model"))
+    code shouldBe 0
+    out shouldBe "W (DT_FLOAT) []\nb (DT_FLOAT) []\n"
+  }
+
+  test("validate exits non-zero with one line per problem naming the file and the tensor") {
+    val dir = Files.createTempDirectory("launcher-bad")
+    val source = Paths.get(TestFixtures.prefix("libtensorflow-2.18-generated/sharded_v2/ckpt")).getParent
+    Files.list(source).iterator().asScala.foreach(f => Files.copy(f, dir.resolve(f.getFileName)))
+    val data = dir.resolve("ckpt.data-00001-of-00002")
+    val bytes = Files.readAllBytes(data)
+    bytes(0) = (bytes(0) ^ 0x40).toByte // inside b_int64
+    Files.write(data, bytes, StandardOpenOption.TRUNCATE_EXISTING)
+    Files.delete(dir.resolve("ckpt.data-00000-of-00002"))
+
+    val (code, _, err) = sparkpoint(dir, "validate", dir.resolve("ckpt").toString)
+    code shouldBe 1
+    val problems = err.linesIterator.filter(_.contains(dir.toString)).toSeq
+    problems.exists(l => l.contains("ckpt.data-00001-of-00002: b_int64: Checksum does not match")) shouldBe true
+    problems.exists(l => l.contains("ckpt.data-00000-of-00002") && l.contains("missing data shard")) shouldBe true
+    problems.exists(l => l.contains("a_float")) shouldBe true
+  }
+
+  test("a missing checkpoint is a one-line error and exit code 1; bad usage is exit code 2") {
+    val (code, _, err) = sparkpoint(Paths.get("/"), "inspect", "/no/such/ckpt")
+    code shouldBe 1
+    err.trim shouldBe "sparkpoint inspect: error: Cannot find a checkpoint at /no/such/ckpt: expected /no/such/ckpt.index or a directory with a 'checkpoint' state file"
+    sparkpoint(Paths.get("/"), "reshard", "a")._1 shouldBe 2
+  }
+}

@@ -1,0 +1,58 @@
+package io.sparkpoint.spark.cli;
+
+import io.sparkpoint.fs.FileIO;
+import io.sparkpoint.fs.hadoop.HadoopFileIO;
+import java.io.PrintWriter;
+import org.apache.hadoop.conf.Configuration;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code sparkpoint} command line. Exit codes: 0 success, 1 failure or invalid input data, 2 bad usage. */
+@Command(
+    name = "sparkpoint",
+    mixinStandardHelpOptions = true,
+    versionProvider = SparkpointCli.Version.class,
+    description = "TensorFlow-compatible checkpoints on the JVM, local files and HDFS alike.",
+    subcommands = {InspectCommand.class, ValidateCommand.class, ReshardCommand.class, DemoCommand.class})
+public final class SparkpointCli implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+  }
+
+  /** Runs the CLI and returns its exit code, without exiting. */
+  public static int execute(String[] args, PrintWriter out, PrintWriter err) {
+    CommandLine cli = new CommandLine(new SparkpointCli());
+    cli.setOut(out);
+    cli.setErr(err);
+    cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+      commandLine.getErr().println("sparkpoint " + commandLine.getCommandName() + ": error: " + describe(e));
+      return 1;
+    });
+    return cli.execute(args);
+  }
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: choose one of inspect, validate, reshard, demo");
+  }
+
+  /** The storage every command uses: Hadoop's FileSystem with the configuration on the classpath. */
+  static FileIO fileIO() {
+    return new HadoopFileIO(new Configuration());
+  }
+
+  private static String describe(Throwable e) {
+    String message = e.getMessage();
+    return message == null || message.isBlank() ? e.getClass().getName() : message;
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String version = SparkpointCli.class.getPackage().getImplementationVersion();
+      return new String[] {"sparkpoint " + (version == null ? "(development build)" : version)};
+    }
+  }
+}
