@@ -161,13 +161,26 @@ public final class BundleReader implements Closeable {
           "Cannot read " + name + " (" + location.size() + " bytes) into a buffer with " + destination.remaining() + " bytes left");
     }
     CRC32C crc = new CRC32C();
-    byte[] chunk = new byte[(int) Math.min(CHUNK_BYTES, Math.max(1, location.size()))];
-    for (long done = 0; done < location.size(); ) {
-      int n = (int) Math.min(chunk.length, location.size() - done);
-      location.input().readFully(location.offset() + done, chunk, 0, n);
-      crc.update(chunk, 0, n);
-      destination.put(chunk, 0, n);
-      done += n;
+    if (destination.hasArray()) {
+      // Straight into the caller's array, a chunk at a time, each checksummed while cache-hot.
+      byte[] array = destination.array();
+      int start = destination.arrayOffset() + destination.position();
+      for (long done = 0; done < location.size(); ) {
+        int n = (int) Math.min(CHUNK_BYTES, location.size() - done);
+        location.input().readFully(location.offset() + done, array, start + (int) done, n);
+        crc.update(array, start + (int) done, n);
+        done += n;
+      }
+      destination.position(destination.position() + (int) location.size());
+    } else {
+      byte[] chunk = new byte[(int) Math.min(CHUNK_BYTES, Math.max(1, location.size()))];
+      for (long done = 0; done < location.size(); ) {
+        int n = (int) Math.min(chunk.length, location.size() - done);
+        location.input().readFully(location.offset() + done, chunk, 0, n);
+        crc.update(chunk, 0, n);
+        destination.put(chunk, 0, n);
+        done += n;
+      }
     }
     checkCrc(name, location, (int) crc.getValue());
   }
@@ -238,12 +251,19 @@ public final class BundleReader implements Closeable {
     long size = entry.getSize();
     long offset = entry.getOffset();
     if (dtype.isFixedWidth()) {
-      long expected = Tensor.byteSize(dtype, shape);
+      long expected;
+      try {
+        expected = Tensor.byteSize(dtype, shape);
+      } catch (ArithmeticException e) {
+        throw new CorruptBundleException(
+            "Invalid size in bundle entry: key " + name + "; shape " + shape + " of " + dtype.pythonName() + " holds more than 2^63 bytes ("
+                + BundleNaming.indexFile(prefix) + ")");
+      }
       if (size != expected) {
         throw new CorruptBundleException(
             "Invalid size in bundle entry: key " + name + "; stored size " + size + "; expected size " + expected + " (" + BundleNaming.indexFile(prefix) + ")");
       }
-    } else if (size != 0 && size < StringLayout.minimumSize(shape.numElements())) {
+    } else if ((size != 0 || shape.numElements() > 0) && size - StringLayout.minimumSize(0) < shape.numElements()) {
       throw new CorruptBundleException(
           "Invalid size in bundle entry: key " + name + "; stored size " + size + " is too small for " + shape.numElements() + " strings (" + BundleNaming.indexFile(prefix) + ")");
     }
@@ -315,7 +335,7 @@ public final class BundleReader implements Closeable {
           if (entries.containsKey(key) || UnsignedBytes.compare(key, entries.isEmpty() ? new byte[0] : entries.lastKey()) <= 0) {
             throw new CorruptBundleException("keys out of order at " + UnsignedBytes.hex(key));
           }
-          entries.put(key, parseEntry(key, value));
+          entries.put(key, parseEntry(key, value, indexFile));
         });
       } catch (IOException e) {
         if (e instanceof java.io.FileNotFoundException || e instanceof UnsupportedBundleException) {
@@ -331,6 +351,14 @@ public final class BundleReader implements Closeable {
                 + "TensorFlow with format changes (failed to seek to header entry)");
       }
       checkHeader(header[0], indexFile);
+      long stored = entries.values().stream().filter(e -> e.getSlicesCount() == 0).count();
+      if (header[0].getNumShards() > Math.max(1, stored)) {
+        // Every shard holds at least one stored entry; a larger count is damage, and would make
+        // readers and validators walk (or allocate for) billions of shards.
+        throw new CorruptBundleException(
+            "Invalid header in " + indexFile + ": num_shards is " + header[0].getNumShards() + " but the index has only " + stored
+                + " stored entries");
+      }
       return new IndexContents(header[0], entries);
     }
 
@@ -342,11 +370,53 @@ public final class BundleReader implements Closeable {
       }
     }
 
-    private static BundleEntryProto parseEntry(byte[] key, byte[] value) throws CorruptBundleException {
+    private static BundleEntryProto parseEntry(byte[] key, byte[] value, String indexFile) throws IOException {
+      BundleEntryProto entry;
       try {
-        return BundleEntryProto.parseFrom(value);
+        entry = BundleEntryProto.parseFrom(value);
       } catch (InvalidProtocolBufferException e) {
         throw new CorruptBundleException("Entry for key " + printable(key) + " not parseable.", e);
+      }
+      checkEntry(key, entry, indexFile);
+      return entry;
+    }
+
+    /**
+     * The checks every listing relies on: a UTF-8 name, a known dtype, a valid shape, and slices
+     * that lie inside it. Sizes and offsets are checked when the tensor is read.
+     */
+    private static void checkEntry(byte[] key, BundleEntryProto entry, String indexFile) throws IOException {
+      String name = printable(key);
+      if (!SliceKeys.isSliceKey(key) && !isUtf8(key)) {
+        throw new CorruptBundleException("Invalid tensor name in " + indexFile + ": key " + UnsignedBytes.hex(key) + " is not UTF-8");
+      }
+      try {
+        DType.fromNumber(entry.getDtypeValue());
+      } catch (UnsupportedDTypeException e) {
+        throw new UnsupportedBundleException(e.getMessage() + " for tensor " + name + " in " + indexFile);
+      }
+      Shape shape;
+      try {
+        shape = Shape.fromProto(entry.getShape());
+      } catch (IllegalArgumentException e) {
+        throw new CorruptBundleException("Invalid tensor shape: " + name + " " + e.getMessage() + " (" + indexFile + ")", e);
+      }
+      for (io.sparkpoint.proto.TensorSliceProto proto : entry.getSlicesList()) {
+        try {
+          TensorSlice.fromProto(proto).sliceShape(shape);
+        } catch (IllegalArgumentException e) {
+          throw new CorruptBundleException(
+              "Invalid slice of partitioned tensor " + name + " in " + indexFile + ": " + e.getMessage(), e);
+        }
+      }
+    }
+
+    private static boolean isUtf8(byte[] key) {
+      try {
+        StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(key));
+        return true;
+      } catch (java.nio.charset.CharacterCodingException e) {
+        return false;
       }
     }
 

@@ -15,11 +15,16 @@ import io.sparkpoint.tensor.TensorSlice;
 import java.io.Closeable;
 import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.zip.CRC32C;
 
 /**
@@ -38,6 +43,14 @@ public final class BundleWriter implements Closeable {
   private static final SecureRandom RANDOM = new SecureRandom();
   /** Bytes copied per write when streaming a tensor. */
   private static final int COPY_CHUNK_BYTES = 1 << 20;
+  /** Tensors at least this large are checksummed on another core while they are written. */
+  private static final long PARALLEL_CHECKSUM_BYTES = 4 << 20;
+  /** One daemon thread shared by every writer: checksums overlap I/O, they never block shutdown. */
+  private static final ExecutorService CHECKSUMS = Executors.newSingleThreadExecutor(runnable -> {
+    Thread thread = new Thread(runnable, "sparkpoint-checksum");
+    thread.setDaemon(true);
+    return thread;
+  });
 
   private enum State {
     OPEN,
@@ -237,10 +250,7 @@ public final class BundleWriter implements Closeable {
       } else {
         ByteBuffer bytes = tensor.data();
         size = bytes.remaining();
-        CRC32C checksum = new CRC32C();
-        checksum.update(bytes.duplicate());
-        crc = (int) checksum.getValue();
-        writeBuffer(bytes);
+        crc = size >= PARALLEL_CHECKSUM_BYTES ? writeWithParallelChecksum(bytes) : writeBuffer(bytes);
       }
       return entry.setOffset(offset).setSize(size).setCrc32C(Crc32c.mask(crc)).build();
     } catch (IOException e) {
@@ -248,15 +258,56 @@ public final class BundleWriter implements Closeable {
     }
   }
 
-  private void writeBuffer(ByteBuffer bytes) throws IOException {
+  /** Writes the bytes chunk by chunk, checksumming each chunk while it is still in the CPU cache. */
+  private int writeBuffer(ByteBuffer bytes) throws IOException {
+    CRC32C checksum = new CRC32C();
     if (bytes.hasArray()) {
-      data.write(bytes.array(), bytes.arrayOffset() + bytes.position(), bytes.remaining());
-      return;
+      byte[] array = bytes.array();
+      int end = bytes.arrayOffset() + bytes.limit();
+      for (int offset = bytes.arrayOffset() + bytes.position(); offset < end; ) {
+        int n = Math.min(COPY_CHUNK_BYTES, end - offset);
+        checksum.update(array, offset, n);
+        data.write(array, offset, n);
+        offset += n;
+      }
+      return (int) checksum.getValue();
     }
     while (bytes.hasRemaining()) {
       int n = Math.min(chunk.length, bytes.remaining());
       bytes.get(chunk, 0, n);
+      checksum.update(chunk, 0, n);
       data.write(chunk, 0, n);
+    }
+    return (int) checksum.getValue();
+  }
+
+  /** Checksums a large tensor on another core while this thread writes it. */
+  private int writeWithParallelChecksum(ByteBuffer bytes) throws IOException {
+    ByteBuffer view = bytes.duplicate();
+    Future<Integer> checksum = CHECKSUMS.submit(() -> {
+      CRC32C crc = new CRC32C();
+      crc.update(view);
+      return (int) crc.getValue();
+    });
+    try {
+      if (bytes.hasArray()) {
+        data.write(bytes.array(), bytes.arrayOffset() + bytes.position(), bytes.remaining());
+      } else {
+        ByteBuffer copy = bytes.duplicate();
+        while (copy.hasRemaining()) {
+          int n = Math.min(chunk.length, copy.remaining());
+          copy.get(chunk, 0, n);
+          data.write(chunk, 0, n);
+        }
+      }
+      return checksum.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("Interrupted while checksumming a tensor for " + prefix);
+    } catch (ExecutionException e) {
+      throw new IOException("Cannot checksum a tensor for " + prefix, e.getCause());
+    } finally {
+      checksum.cancel(false);
     }
   }
 

@@ -42,7 +42,13 @@ final class SliceAssembler {
       }
     }
     DType dtype = DType.fromNumber(entry.getDtypeValue());
-    Target target = new Target(dtype, requestShape);
+    if (!dtype.isStorable()) {
+      throw new UnsupportedBundleException("Unsupported dtype " + dtype.pythonName() + " for tensor " + name + " in " + reader.prefix());
+    }
+    // Plan first: which slices overlap the request, and do they cover it? Only then is anything
+    // read or allocated, so a damaged index cannot make us allocate what the files do not hold.
+    List<TensorSlice> needed = new ArrayList<>();
+    List<Box> haves = new ArrayList<>();
     List<Box> used = new ArrayList<>();
     long covered = 0;
     for (TensorSlice slice : stored) {
@@ -57,8 +63,8 @@ final class SliceAssembler {
         }
       }
       used.add(overlap);
-      Tensor source = whole != null ? whole : readSlice(reader, name, entry, slice);
-      target.copy(source, have, overlap, want);
+      needed.add(slice);
+      haves.add(have);
       covered += overlap.volume();
     }
     if (covered != want.volume()) {
@@ -66,20 +72,46 @@ final class SliceAssembler {
           "Does not have sufficient slices for partitioned tensor " + name + " to restore in slice_spec: "
               + full.toString().replaceAll("[\\[\\],]", " ").trim() + " " + request + " (" + reader.prefix() + ")");
     }
+    List<BundleEntryProto> sliceEntries = new ArrayList<>();
+    if (whole == null) {
+      for (TensorSlice slice : needed) {
+        BundleEntryProto sliceEntry = sliceEntry(reader, name, entry, slice, full);
+        reader.locate(name + " (slice " + slice + ")", sliceEntry); // sizes checked against the data file
+        sliceEntries.add(sliceEntry);
+      }
+    }
+    if (dtype.isFixedWidth() && Tensor.byteSize(dtype, requestShape) > Integer.MAX_VALUE - 8) {
+      throw new UnsupportedBundleException(
+          "Cannot hold slice " + request + " of tensor " + name + " (" + Tensor.byteSize(dtype, requestShape) + " bytes) in memory");
+    }
+    Target target = new Target(dtype, requestShape);
+    for (int i = 0; i < needed.size(); i++) {
+      TensorSlice slice = needed.get(i);
+      Tensor source = whole != null ? whole : reader.read(name + " (slice " + slice + ")", sliceEntries.get(i));
+      target.copy(source, haves.get(i), used.get(i), want);
+    }
     return target.build();
   }
 
-  private static Tensor readSlice(BundleReader reader, String name, BundleEntryProto full, TensorSlice slice) throws IOException {
+  private static BundleEntryProto sliceEntry(BundleReader reader, String name, BundleEntryProto full, TensorSlice slice, Shape fullShape)
+      throws IOException {
     byte[] key = SliceKeys.encode(name, slice);
     BundleEntryProto sliceEntry = reader.rawEntries().get(key);
     if (sliceEntry == null) {
       throw new CorruptBundleException(
           "Missing slice " + slice + " of partitioned tensor " + name + " in " + BundleNaming.indexFile(reader.prefix()));
     }
-    if (sliceEntry.getDtypeValue() != full.getDtypeValue()) {
-      throw new CorruptBundleException("Slice " + slice + " of " + name + " has a different dtype than the tensor");
+    if (sliceEntry.getDtypeValue() != full.getDtypeValue() || sliceEntry.getSlicesCount() > 0) {
+      throw new CorruptBundleException(
+          "Slice " + slice + " of " + name + " has a different dtype than the tensor (" + BundleNaming.indexFile(reader.prefix()) + ")");
     }
-    return reader.read(name + " (slice " + slice + ")", sliceEntry);
+    Shape expected = slice.sliceShape(fullShape);
+    if (!Shape.fromProto(sliceEntry.getShape()).equals(expected)) {
+      throw new CorruptBundleException(
+          "Slice " + slice + " of " + name + " has shape " + Shape.fromProto(sliceEntry.getShape()) + ", expected " + expected
+              + " (" + BundleNaming.indexFile(reader.prefix()) + ")");
+    }
+    return sliceEntry;
   }
 
   /** A box in full-tensor coordinates. */

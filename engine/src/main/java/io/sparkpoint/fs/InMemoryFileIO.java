@@ -1,7 +1,6 @@
 package io.sparkpoint.fs;
 
 import java.io.ByteArrayOutputStream;
-import java.io.EOFException;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
@@ -74,11 +73,7 @@ public final class InMemoryFileIO implements FileIO, SupportsRename, SupportsDir
 
           @Override
           public void readFully(long position, byte[] buffer, int offset, int length) throws IOException {
-            if (position < 0 || position + length > data.length) {
-              throw new EOFException(
-                  "Cannot read " + length + " bytes at offset " + position + " of " + location
-                      + " (" + data.length + " bytes)");
-            }
+            RandomAccessInput.checkRange(location, data.length, position, length);
             System.arraycopy(data, (int) position, buffer, offset, length);
           }
 

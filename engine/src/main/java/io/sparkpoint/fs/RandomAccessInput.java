@@ -15,6 +15,18 @@ public interface RandomAccessInput extends Closeable {
    */
   void readFully(long position, byte[] buffer, int offset, int length) throws IOException;
 
+  /**
+   * Checks that {@code count} bytes at {@code position} lie inside a file of {@code fileLength} bytes.
+   *
+   * @throws java.io.EOFException naming the file when they do not
+   */
+  static void checkRange(String location, long fileLength, long position, int count) throws java.io.EOFException {
+    if (position < 0 || count < 0 || position > fileLength - count) {
+      throw new java.io.EOFException(
+          "Cannot read " + count + " bytes at offset " + position + " of " + location + " (" + fileLength + " bytes)");
+    }
+  }
+
   default byte[] readFully(long position, int length) throws IOException {
     byte[] buffer = new byte[length];
     readFully(position, buffer, 0, length);

@@ -139,7 +139,7 @@ public final class TensorSlice {
     }
     long[] dims = new long[rank()];
     for (int d = 0; d < rank(); d++) {
-      if (end(d, full) > full.dim(d)) {
+      if (!isFullDim(d) && (starts[d] > full.dim(d) || lengths[d] > full.dim(d) - starts[d])) { // no overflow of start + length
         throw new IllegalArgumentException("Invalid slice " + this + " for shape " + full + ": dimension " + d + " ends at " + end(d, full));
       }
       dims[d] = end(d, full) - starts[d];

@@ -2,7 +2,6 @@ package io.sparkpoint.fs.hadoop;
 
 import io.sparkpoint.fs.InputFile;
 import io.sparkpoint.fs.RandomAccessInput;
-import java.io.EOFException;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import org.apache.hadoop.fs.FSDataInputStream;
@@ -51,11 +50,7 @@ final class HadoopInputFile implements InputFile {
 
       @Override
       public void readFully(long position, byte[] buffer, int offset, int count) throws IOException {
-        if (position < 0 || position + count > length) {
-          throw new EOFException(
-              "Cannot read " + count + " bytes at offset " + position + " of " + location + " ("
-                  + length + " bytes)");
-        }
+        RandomAccessInput.checkRange(location, length, position, count);
         stream.readFully(position, buffer, offset, count);
       }
 
