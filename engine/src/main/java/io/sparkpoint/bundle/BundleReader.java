@@ -45,6 +45,8 @@ public final class BundleReader implements Closeable {
   private final BundleHeaderProto header;
   /** Every index entry but the header, slice keys included, in key order. */
   private final SortedMap<byte[], BundleEntryProto> entries;
+  private SortedMap<String, DType> dtypes;
+  private SortedMap<String, Shape> shapes;
   /** Data files opened so far, by shard id. */
   private final Map<Integer, RandomAccessInput> dataFiles = new HashMap<>();
 
@@ -98,20 +100,28 @@ public final class BundleReader implements Closeable {
     return Collections.unmodifiableSortedMap(entries);
   }
 
-  public SortedMap<String, DType> dtypeMap() {
-    SortedMap<String, DType> map = new TreeMap<>();
-    for (String name : tensorNames()) {
-      map.put(name, DType.fromNumber(entries.get(key(name)).getDtypeValue()));
+  /** Every tensor's dtype, by name; computed once (the index never changes). */
+  public synchronized SortedMap<String, DType> dtypeMap() {
+    if (dtypes == null) {
+      SortedMap<String, DType> map = new TreeMap<>();
+      for (String name : tensorNames()) {
+        map.put(name, DType.fromNumber(entries.get(key(name)).getDtypeValue()));
+      }
+      dtypes = Collections.unmodifiableSortedMap(map);
     }
-    return map;
+    return dtypes;
   }
 
-  public SortedMap<String, Shape> shapeMap() {
-    SortedMap<String, Shape> map = new TreeMap<>();
-    for (String name : tensorNames()) {
-      map.put(name, Shape.fromProto(entries.get(key(name)).getShape()));
+  /** Every tensor's shape (the full shape of partitioned tensors), by name; computed once. */
+  public synchronized SortedMap<String, Shape> shapeMap() {
+    if (shapes == null) {
+      SortedMap<String, Shape> map = new TreeMap<>();
+      for (String name : tensorNames()) {
+        map.put(name, Shape.fromProto(entries.get(key(name)).getShape()));
+      }
+      shapes = Collections.unmodifiableSortedMap(map);
     }
-    return map;
+    return shapes;
   }
 
   public boolean contains(String name) {

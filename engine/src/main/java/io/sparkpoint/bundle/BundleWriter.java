@@ -210,6 +210,9 @@ public final class BundleWriter implements Closeable {
       return entries.size();
     } catch (IOException e) {
       io.deleteFile(indexFile);
+      if (!dataFile.equals(dataTarget)) {
+        io.deleteFile(dataFile); // a temp data file whose rename failed
+      }
       throw fail(e);
     }
   }

@@ -103,7 +103,8 @@ final class SliceAssembler {
     }
     if (sliceEntry.getDtypeValue() != full.getDtypeValue() || sliceEntry.getSlicesCount() > 0) {
       throw new CorruptBundleException(
-          "Slice " + slice + " of " + name + " has a different dtype than the tensor (" + BundleNaming.indexFile(reader.prefix()) + ")");
+          "Slice " + slice + " of " + name + " has a different dtype than the tensor, or slices of its own ("
+              + BundleNaming.indexFile(reader.prefix()) + ")");
     }
     Shape expected = slice.sliceShape(fullShape);
     if (!Shape.fromProto(sliceEntry.getShape()).equals(expected)) {

@@ -64,6 +64,13 @@ public final class TensorProtos {
     dtype.checkStorable("(TensorProto)");
     Shape shape = Shape.fromProto(proto.getTensorShape());
     long count = shape.numElements();
+    if (dtype.isFixedWidth() && count > (Integer.MAX_VALUE - 8) / dtype.byteWidth()) {
+      throw new IllegalArgumentException(
+          "Cannot hold a " + dtype.pythonName() + " TensorProto of shape " + shape + " in memory: over 2 GiB");
+    }
+    if (dtype == DType.STRING && count > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException("Cannot hold a string TensorProto of shape " + shape + " in memory: too many elements");
+    }
     if (!proto.getTensorContent().isEmpty()) {
       return dtype == DType.STRING ? stringsFromContent(shape, proto.getTensorContent()) : fromContent(dtype, shape, proto.getTensorContent());
     }

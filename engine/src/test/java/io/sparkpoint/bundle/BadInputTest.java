@@ -255,6 +255,36 @@ class BadInputTest {
         .hasMessageContaining(message);
   }
 
+  static Stream<Arguments> unusableEntries() {
+    BundleEntryProto floats = entry(DataType.DT_FLOAT, 2).setSize(8).build();
+    byte[] name = IndexBytes.key("huge/tensor");
+    return Stream.of(
+        Arguments.of("a name that is not UTF-8", entries(new byte[] {'t', (byte) 0xC3}, floats), CorruptBundleException.class, "key 74c3 is not UTF-8"),
+        Arguments.of("an unknown dtype", entries(name, floats.toBuilder().setDtypeValue(99).build()), UnsupportedBundleException.class,
+            "Unsupported DataType number 99 for tensor huge/tensor"),
+        Arguments.of("an unknown rank", entries(name, floats.toBuilder().setShape(TensorShapeProto.newBuilder().setUnknownRank(true)).build()),
+            CorruptBundleException.class, "Invalid tensor shape: huge/tensor"),
+        Arguments.of("a slice outside the shape", entries(name, entry(DataType.DT_FLOAT, 4)
+                .addSlices(TensorSliceProto.newBuilder().addExtent(TensorSliceProto.Extent.newBuilder().setStart(3).setLength(2))).build()),
+            CorruptBundleException.class, "Invalid slice of partitioned tensor huge/tensor"),
+        Arguments.of("a slice stored with another shape", entries(name, partitioned(2),
+                SliceKeys.encode("huge/tensor", TensorSlice.parse("0,2")), entry(DataType.DT_FLOAT, 3).setSize(12).build()),
+            CorruptBundleException.class, "Slice 0,2 of huge/tensor has shape [3], expected [2]"));
+  }
+
+  /** Listings (shapes, dtypes) and slice assembly rely on these; they fail when the index opens or the tensor is read. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("unusableEntries")
+  void entriesNoListingCanShowAreCorruptOrUnsupported(String label, TreeMap<byte[], BundleEntryProto> entries, Class<?> type, String message) {
+    writeIndex("/mem/huge/ckpt", BundleHeaders.singleShard(), entries);
+    io.put("/mem/huge/ckpt.data-00000-of-00001", new byte[64]);
+    assertThatThrownBy(() -> {
+      try (BundleReader reader = BundleReader.open(io, "/mem/huge/ckpt")) {
+        reader.lookup("huge/tensor");
+      }
+    }).isInstanceOf(type).hasMessageContaining(message).hasMessageContaining("/mem/huge/ckpt.index");
+  }
+
   @Test
   void headerClaimingTwoBillionShardsIsCorrupt() {
     TreeMap<byte[], BundleEntryProto> entries = new TreeMap<>(UnsignedBytes.ORDER);
@@ -278,6 +308,14 @@ class BadInputTest {
       shape.addDim(TensorShapeProto.Dim.newBuilder().setSize(dim));
     }
     return BundleEntryProto.newBuilder().setDtype(dtype).setShape(shape);
+  }
+
+  private static TreeMap<byte[], BundleEntryProto> entries(Object... keysAndEntries) {
+    TreeMap<byte[], BundleEntryProto> entries = new TreeMap<>(UnsignedBytes.ORDER);
+    for (int i = 0; i < keysAndEntries.length; i += 2) {
+      entries.put((byte[]) keysAndEntries[i], (BundleEntryProto) keysAndEntries[i + 1]);
+    }
+    return entries;
   }
 
   private static BundleEntryProto partitioned(long elements) {

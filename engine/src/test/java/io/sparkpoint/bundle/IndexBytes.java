@@ -1,7 +1,6 @@
 package io.sparkpoint.bundle;
 
 import io.sparkpoint.bytes.Crc32c;
-import io.sparkpoint.bytes.UnsignedBytes;
 import io.sparkpoint.fs.RandomAccessInput;
 import io.sparkpoint.proto.BundleEntryProto;
 import io.sparkpoint.proto.BundleHeaderProto;
@@ -14,6 +13,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.List;
@@ -131,11 +131,7 @@ final class IndexBytes {
   }
 
   static byte[] key(String name) {
-    return name.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-  }
-
-  static String hex(byte[] bytes) {
-    return UnsignedBytes.hex(bytes);
+    return name.getBytes(StandardCharsets.UTF_8);
   }
 
   private static boolean fits(byte[] table, long[] handle) {
