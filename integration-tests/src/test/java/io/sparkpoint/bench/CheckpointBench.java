@@ -40,7 +40,7 @@ public final class CheckpointBench {
     Path dir = args.length > 3 ? Paths.get(args[3]) : Files.createTempDirectory("sparkpoint-bench");
     Files.createDirectories(dir);
     long total = (long) count * bytesPerTensor;
-    System.out.printf("bench: %d tensors x %d bytes = %.2f GiB, %d repeats, best of each, in %s%n",
+    System.out.printf("bench: %d tensors x %d bytes = %.2f GiB, %d repeats after a warm-up, sync before each timing, in %s%n",
         count, bytesPerTensor, total / (double) (1L << 30), repeats, dir);
 
     List<Tensor> tensors = new ArrayList<>();
@@ -57,8 +57,9 @@ public final class CheckpointBench {
     double[] oursLookup = new double[repeats];
     double[] rawWrite = new double[repeats];
     double[] rawRead = new double[repeats];
-    for (int r = 0; r < repeats; r++) {
+    for (int r = -1; r < repeats; r++) { // r = -1 is an unrecorded warm-up
       deleteCheckpoint(dir);
+      settle();
       long t0 = System.nanoTime();
       try (BundleWriter writer = BundleWriter.create(io, prefix)) {
         for (int i = 0; i < count; i++) {
@@ -66,8 +67,9 @@ public final class CheckpointBench {
         }
         writer.finish();
       }
-      oursWrite[r] = seconds(t0);
+      double write = seconds(t0);
 
+      settle();
       t0 = System.nanoTime();
       try (BundleReader reader = BundleReader.open(io, prefix)) {
         for (int i = 0; i < count; i++) {
@@ -75,8 +77,9 @@ public final class CheckpointBench {
           reader.readInto(String.format("bench/t_%05d", i), readBuffer);
         }
       }
-      oursRead[r] = seconds(t0);
+      double read = seconds(t0);
 
+      settle();
       t0 = System.nanoTime();
       long sink = 0;
       try (BundleReader reader = BundleReader.open(io, prefix)) {
@@ -84,12 +87,13 @@ public final class CheckpointBench {
           sink += reader.lookup(String.format("bench/t_%05d", i)).data().get(0);
         }
       }
-      oursLookup[r] = seconds(t0);
+      double lookup = seconds(t0);
       if (sink == 42) {
         System.out.print("");
       }
 
       Files.deleteIfExists(raw);
+      settle();
       t0 = System.nanoTime();
       try (FileChannel channel = FileChannel.open(raw, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
         for (Tensor tensor : tensors) {
@@ -99,8 +103,9 @@ public final class CheckpointBench {
           }
         }
       }
-      rawWrite[r] = seconds(t0);
+      double rawWriteSeconds = seconds(t0);
 
+      settle();
       t0 = System.nanoTime();
       try (FileChannel channel = FileChannel.open(raw, StandardOpenOption.READ)) {
         for (int i = 0; i < count; i++) {
@@ -110,7 +115,14 @@ public final class CheckpointBench {
           }
         }
       }
-      rawRead[r] = seconds(t0);
+      double rawReadSeconds = seconds(t0);
+      if (r >= 0) {
+        oursWrite[r] = write;
+        oursRead[r] = read;
+        oursLookup[r] = lookup;
+        rawWrite[r] = rawWriteSeconds;
+        rawRead[r] = rawReadSeconds;
+      }
     }
     deleteCheckpoint(dir);
     Files.deleteIfExists(raw);
@@ -119,11 +131,14 @@ public final class CheckpointBench {
     double[] tf = tensorFlow(dir.resolve("tf"), count, bytesPerTensor, repeats);
     double gib = total / (double) (1L << 30);
     System.out.println();
-    System.out.println("| operation | Sparkpoint s | TensorFlow 2.18 s | raw FileChannel s | Sparkpoint vs TF | Sparkpoint vs raw |");
+    System.out.println("| 1 GiB | Sparkpoint s | TensorFlow 2.18 s | raw FileChannel s | Sparkpoint vs TF | Sparkpoint vs raw |");
     System.out.println("|---|---|---|---|---|---|");
-    row("write 1 GiB", best(oursWrite), tf[0], best(rawWrite));
-    row("read 1 GiB (readInto, streamed)", best(oursRead), tf[1], best(rawRead));
-    row("read 1 GiB (lookup, new arrays)", best(oursLookup), tf[1], best(rawRead));
+    row("write, best", best(oursWrite), tf[0], best(rawWrite));
+    row("write, median", median(oursWrite), tf[2], median(rawWrite));
+    row("read (readInto, streamed), best", best(oursRead), tf[1], best(rawRead));
+    row("read (readInto, streamed), median", median(oursRead), tf[3], median(rawRead));
+    row("read (lookup, new arrays), best", best(oursLookup), tf[1], best(rawRead));
+    row("read (lookup, new arrays), median", median(oursLookup), tf[3], median(rawRead));
     System.out.printf("%nthroughput GiB/s: ours write %.2f, read %.2f; TF write %.2f, read %.2f; raw write %.2f, read %.2f%n",
         gib / best(oursWrite), gib / best(oursRead), gib / tf[0], gib / tf[1], gib / best(rawWrite), gib / best(rawRead));
     System.out.println("all repeats (s): ours write " + Arrays.toString(oursWrite) + ", ours read " + Arrays.toString(oursRead)
@@ -142,20 +157,26 @@ public final class CheckpointBench {
     String classpath = integrationTests.resolve("target/classes") + File.pathSeparator
         + Files.readString(integrationTests.resolve("target/oracle.classpath")).trim();
     List<String> command = List.of(javaBin(), "-Xmx1g", "-cp", classpath, "io.sparkpoint.oracle.Oracle", "bench",
-        dir.toString(), Integer.toString(count), Integer.toString(bytesPerTensor), Integer.toString(repeats));
+        dir.toString(), Integer.toString(count), Integer.toString(bytesPerTensor), Integer.toString(repeats + 1));
     String output = run(command);
-    double write = Double.NaN;
-    double read = Double.NaN;
+    double[] writes = null;
+    double[] reads = null;
     for (String line : output.split("\n")) {
-      if (line.startsWith("tf.write.seconds=")) {
-        write = Double.parseDouble(line.substring("tf.write.seconds=".length()).trim());
-      } else if (line.startsWith("tf.read.seconds=")) {
-        read = Double.parseDouble(line.substring("tf.read.seconds=".length()).trim());
-      } else if (line.startsWith("tf.")) {
+      if (line.startsWith("tf.write.seconds.all=")) {
+        writes = parseList(line.substring("tf.write.seconds.all=".length()));
+      } else if (line.startsWith("tf.read.seconds.all=")) {
+        reads = parseList(line.substring("tf.read.seconds.all=".length()));
+      }
+      if (line.startsWith("tf.") && line.contains(".all=")) {
         System.out.println("  " + line);
       }
     }
-    return new double[] {write, read};
+    if (writes == null || reads == null) {
+      throw new IllegalStateException("The oracle printed no timings: " + output);
+    }
+    writes = Arrays.copyOfRange(writes, 1, writes.length); // the first repeat is TensorFlow's warm-up
+    reads = Arrays.copyOfRange(reads, 1, reads.length);
+    return new double[] {best(writes), best(reads), median(writes), median(reads)};
   }
 
   /** Runs {@link HeapProbe} in a JVM with -Xmx256m and prints its report. */
@@ -203,6 +224,31 @@ public final class CheckpointBench {
 
   private static double seconds(long start) {
     return (System.nanoTime() - start) / 1e9;
+  }
+
+  /**
+   * Collects the garbage of the previous measurement and flushes dirty pages, so neither a GC
+   * cycle nor writeback from one measurement lands in the next.
+   */
+  private static void settle() throws IOException {
+    System.gc();
+    try {
+      new ProcessBuilder("sync").inheritIO().start().waitFor();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("Interrupted while running sync", e);
+    }
+  }
+
+  private static double[] parseList(String text) {
+    return Arrays.stream(text.trim().split(",")).mapToDouble(Double::parseDouble).toArray();
+  }
+
+  private static double median(double[] values) {
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    int n = sorted.length;
+    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
   }
 
   private static double best(double[] values) {

@@ -69,6 +69,7 @@ final class Bench {
           w.feed(phs[i], data.get(i));
         }
         w.addTarget(save);
+        settle();
         long t0 = System.nanoTime();
         Result none = w.run();
         writes.add((System.nanoTime() - t0) / 1e9);
@@ -77,6 +78,7 @@ final class Bench {
         for (int i = 0; i < count; i++) {
           r.fetch(restore.output(i));
         }
+        settle();
         long t1 = System.nanoTime();
         try (Result res = r.run()) {
           long x = 0;
@@ -101,6 +103,16 @@ final class Bench {
     System.out.println("tf.read.seconds.all=" + join(reads));
     System.out.println("tf.bytes=" + (long) count * bytesPerTensor);
     return repeats;
+  }
+
+  /** Flushes dirty pages (sync) so one measurement's writeback does not slow the next. */
+  static void settle() throws IOException {
+    try {
+      new ProcessBuilder("sync").inheritIO().start().waitFor();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("Interrupted while running sync", e);
+    }
   }
 
   private static void deleteBenchFiles(Path dir) throws IOException {
