@@ -35,6 +35,7 @@ public final class Graph {
   /** Whether an empty versions or library field is written (imported GraphDefs keep what they had). */
   private boolean writeVersions = true;
   private boolean writeLibrary;
+  private final GraphCollections collections = new GraphCollections(this);
 
   /**
    * Starts a new operation named {@code name} inside the current scope, made unique ({@code add}
@@ -136,6 +137,21 @@ public final class Graph {
   /** The current scope prefix, empty at the top level. */
   public String currentScope() {
     return scopes.isEmpty() ? "" : scopes.peek();
+  }
+
+  /** The graph's named collections. */
+  public GraphCollections collections() {
+    return collections;
+  }
+
+  /** tf.add_to_collection. */
+  public void addToCollection(String name, Object item) {
+    collections.add(name, item);
+  }
+
+  /** tf.get_collection: the items, typed; empty when there is no such collection. */
+  public List<Object> getCollection(String name) {
+    return collections.get(name);
   }
 
   public VersionDef versions() {

@@ -40,6 +40,14 @@ public final class GraphImporter {
    */
   public static List<Object> importGraphDef(
       Graph graph, GraphDef def, String prefix, Map<String, Output> inputMap, List<String> returnElements) {
+    return importScoped(graph, def, prefix, inputMap, returnElements).elements();
+  }
+
+  /** What an import did: the scope names were placed under (empty or ending in '/') and the returned elements. */
+  record Imported(String scope, List<Object> elements) {}
+
+  static Imported importScoped(
+      Graph graph, GraphDef def, String prefix, Map<String, Output> inputMap, List<String> returnElements) {
     Map<String, NodeDef> nodes = new LinkedHashMap<>();
     for (NodeDef node : def.getNodeList()) {
       GraphNames.checkOpName(node.getName());
@@ -86,7 +94,7 @@ public final class GraphImporter {
     for (String name : resolved) {
       results.add(name.contains(":") ? graph.getTensorByName(name) : graph.operation(name));
     }
-    return results;
+    return new Imported(scope, results);
   }
 
   private static String rewriteInput(
