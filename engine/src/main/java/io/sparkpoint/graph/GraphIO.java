@@ -1,16 +1,19 @@
 package io.sparkpoint.graph;
 
+import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.TextFormat;
 import io.sparkpoint.fs.FileIO;
 import io.sparkpoint.fs.Locations;
+import io.sparkpoint.fs.PositionOutputStream;
 import io.sparkpoint.fs.RandomAccessInput;
 import io.sparkpoint.fs.SupportsDirectories;
 import io.sparkpoint.fs.SupportsRename;
 import io.sparkpoint.proto.GraphDef;
 import java.io.IOException;
-import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
@@ -18,6 +21,8 @@ import java.util.UUID;
 public final class GraphIO {
   /** Protobuf refuses messages of 2 GiB and more. */
   private static final long MAX_MESSAGE_BYTES = Integer.MAX_VALUE;
+  /** Protobuf's encoder buffer when streaming a message to a file. */
+  private static final int WRITE_BUFFER_BYTES = 1 << 16;
 
   private GraphIO() {}
 
@@ -83,30 +88,50 @@ public final class GraphIO {
    * atomically where the filesystem can rename. Returns the file's location.
    */
   public static String writeGraph(FileIO io, Message graph, String logdir, String name, boolean asText) throws IOException {
-    if (io instanceof SupportsDirectories dirs) {
-      dirs.createDirectories(logdir);
-    }
     String location = Locations.join(logdir, name);
     write(io, graph, location, asText);
     return location;
   }
 
-  /** Writes one proto file, text or binary, through a temporary file and a rename. */
-  public static void write(FileIO io, Message message, String location, boolean asText) throws IOException {
-    byte[] bytes = asText ? toText(message).getBytes(StandardCharsets.UTF_8) : message.toByteArray();
-    String temp = io instanceof SupportsRename ? location + ".tmp" + UUID.randomUUID().toString().replace("-", "") : location;
+  /**
+   * Writes one proto file, text or binary, streamed through a temporary file and a rename (where the
+   * FileIO can rename), creating the parent directory. Returns the file's size in bytes.
+   */
+  public static long write(FileIO io, Message message, String location, boolean asText) throws IOException {
+    String parent = Locations.parent(location);
+    if (!parent.isEmpty() && io instanceof SupportsDirectories dirs) {
+      dirs.createDirectories(parent);
+    }
+    if (!(io instanceof SupportsRename renamer)) {
+      try (PositionOutputStream out = io.newOutputFile(location).createOrOverwrite()) {
+        return writeTo(out, message, asText);
+      }
+    }
+    String temp = location + ".tmp" + UUID.randomUUID().toString().replace("-", "");
     try {
-      try (OutputStream out = temp.equals(location) ? io.newOutputFile(temp).createOrOverwrite() : io.newOutputFile(temp).create()) {
-        out.write(bytes);
+      long bytes;
+      try (PositionOutputStream out = io.newOutputFile(temp).create()) {
+        bytes = writeTo(out, message, asText);
       }
-      if (!temp.equals(location)) {
-        ((SupportsRename) io).renameReplacing(temp, location);
-      }
+      renamer.renameReplacing(temp, location);
+      return bytes;
     } catch (IOException | RuntimeException e) {
-      if (!temp.equals(location)) {
-        io.deleteFile(temp);
-      }
+      io.deleteFile(temp);
       throw e;
     }
+  }
+
+  private static long writeTo(PositionOutputStream out, Message message, boolean asText) throws IOException {
+    if (asText) {
+      Writer writer = new OutputStreamWriter(out, StandardCharsets.UTF_8);
+      TextFormat.printer().print(message, writer);
+      writer.flush();
+    } else {
+      CodedOutputStream coded = CodedOutputStream.newInstance(out, WRITE_BUFFER_BYTES);
+      message.writeTo(coded);
+      coded.flush();
+    }
+    out.flush();
+    return out.position();
   }
 }

@@ -105,11 +105,11 @@ public final class MetaGraphs {
         unscope(copy, scope);
       }
       NodeDef out = copy.build();
-      def.addNode(options.stripDefaultAttrs() ? AttrDefaults.strip(out) : out);
+      def.addNode(options.stripDefaultAttrs() ? OpRegistry.standard().strippedOfDefaults(out) : out);
     }
     MetaGraphDef.Builder meta = MetaGraphDef.newBuilder().setGraphDef(def);
     meta.getMetaInfoDefBuilder()
-        .setStrippedOpList(AttrDefaults.strippedOpList(def.getNodeList()))
+        .setStrippedOpList(OpRegistry.standard().strippedOpList(def.getNodeList().stream().map(NodeDef::getOp).toList()))
         .setStrippedDefaultAttrs(options.stripDefaultAttrs());
     if (options.saverDef() != null) {
       meta.setSaverDef(scope == null ? options.saverDef() : SaverDefs.unscoped(options.saverDef(), scope));

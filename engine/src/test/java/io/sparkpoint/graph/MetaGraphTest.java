@@ -123,6 +123,19 @@ class MetaGraphTest {
   }
 
   @Test
+  void exportListsTheKnownOpsAndCanStripDefaultAttrs() {
+    Graph graph = new Graph();
+    Operation a = graph.opBuilder("Const", "a").setAttr("dtype", DType.FLOAT).setAttr("value", io.sparkpoint.tensor.Tensor.ofFloats(io.sparkpoint.tensor.Shape.of(1, 1), 2f)).build();
+    graph.opBuilder("MatMul", "m").addInput(a.output(0)).addInput(a.output(0)).setAttr("T", DType.FLOAT)
+        .setAttr("transpose_a", false).setAttr("transpose_b", true).build();
+    graph.opBuilder("FooBar", "f").build();
+    MetaGraphDef meta = MetaGraphs.export(graph, MetaGraphs.ExportOptions.defaults().withStripDefaultAttrs(true));
+    assertThat(meta.getMetaInfoDef().getStrippedOpList().getOpList()).extracting(op -> op.getName()).containsExactly("Const", "MatMul");
+    assertThat(meta.getMetaInfoDef().getStrippedDefaultAttrs()).isTrue();
+    assertThat(meta.getGraphDef().getNode(1).getAttrMap()).containsKeys("T", "transpose_b").doesNotContainKey("transpose_a");
+  }
+
+  @Test
   void aCollectionHoldsOneKindOfItem() {
     Graph graph = new Graph();
     graph.addToCollection("c", 1L);

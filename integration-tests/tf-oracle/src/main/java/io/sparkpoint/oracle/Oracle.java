@@ -23,6 +23,7 @@ import org.tensorflow.TensorFlow;
  *   restore &lt;prefix&gt; &lt;manifestIn&gt; &lt;reportOut&gt;
  *   bench &lt;dir&gt; &lt;count&gt; &lt;bytesPerTensor&gt; &lt;repeats&gt;
  *   selfcheck &lt;dir&gt;                             write + restore dtypes, strings, sharded
+ *   run &lt;graph.pb|.pbtxt&gt; &lt;valuesOut&gt; --fetch T[,T...] [--import-prefix P]
  * </pre>
  */
 public final class Oracle {
@@ -65,7 +66,8 @@ public final class Oracle {
     return "usage: Oracle write <set> <prefix> <manifestOut>   (sets: " + TestSets.NAMES + ")\n"
         + "       Oracle restore <prefix> <manifestIn> <reportOut>\n"
         + "       Oracle bench <dir> <count> <bytesPerTensor> <repeats>\n"
-        + "       Oracle selfcheck <dir>";
+        + "       Oracle selfcheck <dir>\n"
+        + "       Oracle run <graph.pb|.pbtxt> <valuesOut> --fetch T[,T...] [--import-prefix P]";
   }
 
   private int dispatch(String cmd, String[] a) throws IOException {
@@ -84,6 +86,13 @@ public final class Oracle {
       case "selfcheck":
         need(a, 1);
         return selfcheck(Path.of(a[0]));
+      case "run":
+        ok = GraphRun.command(a);
+        return 0;
+      case "dump-ops":
+        need(a, 2);
+        ok = DumpOps.run(Path.of(a[0]), Path.of(a[1]));
+        return 0;
       default:
         throw new IllegalArgumentException("unknown command '" + cmd + "'");
     }
