@@ -137,6 +137,9 @@ public final class MetaGraphs {
       cleared.getNodeBuilderList().forEach(NodeDef.Builder::clearDevice);
       def = cleared.build();
     }
+    if (meta.getMetaInfoDef().getStrippedDefaultAttrs()) {
+      def = restoreDefaultAttrs(def, OpRegistry.of(meta.getMetaInfoDef().getStrippedOpList()));
+    }
     GraphImporter.Imported imported = GraphImporter.importScoped(graph, def, options.importScope(), Map.of(), List.of());
     if (graph.size() == def.getNodeCount()) {
       graph.setVersions(def.getVersions());
@@ -148,6 +151,20 @@ public final class MetaGraphs {
       graph.collections().put(entry.getKey(), existing == null ? scoped : existing.toBuilder().mergeFrom(scoped).build());
     }
     return meta.hasSaverDef() ? SaverDefs.scoped(meta.getSaverDef(), scope) : null;
+  }
+
+  /**
+   * Puts back the attrs a graph exported with strip_default_attrs left out: from our registry for
+   * the ops it knows, else from the MetaGraphDef's own stripped_op_list.
+   */
+  static GraphDef restoreDefaultAttrs(GraphDef def, OpRegistry exported) {
+    OpRegistry standard = OpRegistry.standard();
+    GraphDef.Builder out = def.toBuilder().clearNode();
+    for (NodeDef node : def.getNodeList()) {
+      OpRegistry registry = standard.knows(node.getOp()) ? standard : exported;
+      out.addNode(registry.knows(node.getOp()) ? registry.withDefaults(node) : node);
+    }
+    return out.build();
   }
 
   /** Reads a MetaGraphDef (binary {@code .meta}, or text for {@code .pbtxt}/{@code .txt} names). */

@@ -72,14 +72,25 @@ public final class OperationBuilder {
     return setAttr(name, AttrValue.newBuilder().setTensor(TensorProtos.toProto(value, TensorProtos.Encoding.PYTHON)).build());
   }
 
-  /** Adds the operation to the graph. */
+  /**
+   * Adds the operation to the graph. For ops in the {@link OpRegistry}, missing attrs get their
+   * defaults and the node is checked (attrs, kinds, allowed types, input count).
+   *
+   * @throws IllegalArgumentException when a known op's node is invalid
+   */
   public Operation build() {
     if (built) {
       throw new IllegalStateException("Cannot build operation " + node.getName() + " twice");
     }
     built = true;
     node.addAllInput(controls);
-    return graph.add(node.build());
+    NodeDef def = node.build();
+    OpRegistry registry = OpRegistry.standard();
+    if (registry.knows(def.getOp())) {
+      def = registry.withDefaults(def); // as TensorFlow's op constructors do
+      registry.check(def);
+    }
+    return graph.add(def);
   }
 
   private void checkSameGraph(Operation op) {

@@ -137,7 +137,7 @@ class GraphImportTest {
         .hasMessage("Requested return node 'nope' not found in graph def");
     assertThatThrownBy(() -> GraphImporter.importGraphDef(graph, addGraph(), "p", Map.of(), List.of("nope:0")))
         .hasMessage("Requested return tensor 'nope:0' not found in graph def");
-    Operation feed = graph.opBuilder("Placeholder", "feed").build();
+    Operation feed = graph.opBuilder("Placeholder", "feed").setAttr("dtype", DType.FLOAT).build();
     assertThatThrownBy(() -> GraphImporter.importGraphDef(graph, addGraph(), "p", Map.of("y:0", feed.output(0)), List.of()))
         .hasMessage("Attempted to map inputs that were not found in graph_def: [y:0]");
     GraphDef dangling = GraphDef.newBuilder().addNode(NodeDef.newBuilder().setName("a").setOp("Identity").addInput("b")).build();

@@ -81,8 +81,8 @@ class MetaGraphTest {
     Graph graph = new Graph();
     Operation outside = graph.opBuilder("Placeholder", "x").setAttr("dtype", DType.FLOAT).build();
     try (Graph.NameScope scope = graph.nameScope("model")) {
-      Operation w = graph.opBuilder("Const", "w").setAttr("dtype", DType.FLOAT).build();
-      Operation mul = graph.opBuilder("Mul", "mul").addInput(outside.output(0)).addInput(w.output(0)).build();
+      Operation w = graph.opBuilder("Const", "w").setAttr("dtype", DType.FLOAT).setAttr("value", io.sparkpoint.tensor.Tensor.scalar(2f)).build();
+      Operation mul = graph.opBuilder("Mul", "mul").addInput(outside.output(0)).addInput(w.output(0)).setAttr("T", DType.FLOAT).build();
       graph.addToCollection("outputs", mul.output(0));
     }
     graph.addToCollection("outputs", outside.output(0));
@@ -96,7 +96,8 @@ class MetaGraphTest {
   void clearExtraneousSaversDropsOtherSaversNodes() {
     Graph graph = new Graph();
     graph.opBuilder("NoOp", "save/restore_all").build();
-    graph.opBuilder("Const", "save_1/Const").build();
+    graph.opBuilder("Const", "save_1/Const").setAttr("dtype", DType.STRING)
+        .setAttr("value", io.sparkpoint.tensor.Tensor.ofStrings(io.sparkpoint.tensor.Shape.scalar(), "model")).build();
     graph.opBuilder("NoOp", "save_1/restore_all").build();
     graph.opBuilder("NoOp", "train").build();
     SaverDef saver = SaverDef.newBuilder().setFilenameTensorName("save_1/Const:0").setRestoreOpName("save_1/restore_all").build();
@@ -133,6 +134,28 @@ class MetaGraphTest {
     assertThat(meta.getMetaInfoDef().getStrippedOpList().getOpList()).extracting(op -> op.getName()).containsExactly("Const", "MatMul");
     assertThat(meta.getMetaInfoDef().getStrippedDefaultAttrs()).isTrue();
     assertThat(meta.getGraphDef().getNode(1).getAttrMap()).containsKeys("T", "transpose_b").doesNotContainKey("transpose_a");
+  }
+
+  @Test
+  void buildingAKnownOpFillsDefaultsAndChecksIt() {
+    Graph graph = new Graph();
+    Operation a = graph.opBuilder("Placeholder", "a").setAttr("dtype", DType.FLOAT).build();
+    Operation m = graph.opBuilder("MatMul", "m").addInput(a.output(0)).addInput(a.output(0)).setAttr("T", DType.FLOAT).build();
+    assertThat(m.attr("transpose_a").getB()).isFalse();
+    assertThatThrownBy(() -> graph.opBuilder("MatMul", "bad").addInput(a.output(0)).setAttr("T", DType.FLOAT).build())
+        .hasMessage("Node 'bad' (op MatMul) expects 2 inputs, has 1");
+  }
+
+  @Test
+  void importRestoresAttrsThatExportStripped() {
+    Graph graph = new Graph();
+    Operation a = graph.opBuilder("Placeholder", "a").setAttr("dtype", DType.FLOAT).build();
+    graph.opBuilder("MatMul", "m").addInput(a.output(0)).addInput(a.output(0)).setAttr("T", DType.FLOAT).build();
+    MetaGraphDef stripped = MetaGraphs.export(graph, MetaGraphs.ExportOptions.defaults().withStripDefaultAttrs(true));
+    assertThat(stripped.getGraphDef().getNode(1).getAttrMap()).doesNotContainKey("transpose_a");
+    Graph back = new Graph();
+    MetaGraphs.importMetaGraph(back, stripped, MetaGraphs.ImportOptions.defaults());
+    assertThat(back.operation("m").toNodeDef()).isEqualTo(graph.operation("m").toNodeDef());
   }
 
   @Test
