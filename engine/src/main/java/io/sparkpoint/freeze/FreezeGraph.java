@@ -66,12 +66,18 @@ public final class FreezeGraph {
     String prefix = Checkpoints.resolvePrefix(io, checkpointDirOrPrefix);
     String meta = metaOverride != null ? metaOverride : BundleNaming.metaFile(prefix);
     GraphDef graph = readMetaGraph(io, meta).getGraphDef();
-    VariableFreezer.Result frozen;
     try (CheckpointValueSource values = CheckpointValueSource.open(io, prefix)) {
-      frozen = VariableFreezer.convertVariablesToConstants(values, graph, outputs, allowlist, denylist);
+      if (format == Format.TEXT) {
+        VariableFreezer.Result frozen = VariableFreezer.convertVariablesToConstants(values, graph, outputs, allowlist, denylist);
+        long bytes = write(io, frozen.graphDef(), out, format);
+        return new Result(out, prefix, meta, frozen.nodesKept(), frozen.frozenVariables(), bytes);
+      }
+      // Binary: node by node from the checkpoint to the file, one value in memory at a time.
+      VariableFreezer.Streamed[] frozen = new VariableFreezer.Streamed[1];
+      long bytes = GraphIO.writeStreamed(io, out, coded ->
+          frozen[0] = VariableFreezer.convertVariablesToConstants(values, graph, outputs, allowlist, denylist, coded));
+      return new Result(out, prefix, meta, frozen[0].nodesKept(), frozen[0].frozenVariables(), bytes);
     }
-    long bytes = write(io, frozen.graphDef(), out, format);
-    return new Result(out, prefix, meta, frozen.nodesKept(), frozen.frozenVariables(), bytes);
   }
 
   /** Reads a binary or text MetaGraphDef, with a hint when it is missing. */

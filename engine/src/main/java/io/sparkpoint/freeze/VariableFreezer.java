@@ -3,6 +3,7 @@ package io.sparkpoint.freeze;
 import com.google.protobuf.CodedOutputStream;
 import io.sparkpoint.bundle.KeyNotFoundException;
 import io.sparkpoint.proto.AttrValue;
+import io.sparkpoint.proto.FunctionDefLibrary;
 import io.sparkpoint.proto.GraphDef;
 import io.sparkpoint.proto.NodeDef;
 import io.sparkpoint.tensor.DType;
@@ -72,6 +73,55 @@ public final class VariableFreezer {
   static Result convert(
       ValueSource values, GraphDef graph, List<String> outputs, Set<String> allowlist, Set<String> denylist,
       long limitBytes) throws IOException {
+    GraphDef.Builder out = GraphDef.newBuilder();
+    Streamed streamed = convert(values, graph, outputs, allowlist, denylist, limitBytes, new NodeSink() {
+      @Override
+      public void library(FunctionDefLibrary library) {
+        out.setLibrary(library);
+      }
+
+      @Override
+      public void node(NodeDef node) {
+        out.addNode(node);
+      }
+    });
+    return new Result(out.build(), streamed.frozenVariables(), streamed.nodesKept());
+  }
+
+  /**
+   * Freezes like {@link #convertVariablesToConstants} but writes the frozen GraphDef straight to
+   * {@code out} in protobuf's binary format, node by node, so memory holds one value at a time
+   * rather than the whole graph. Returns what was frozen.
+   */
+  public static Streamed convertVariablesToConstants(
+      ValueSource values, GraphDef graph, List<String> outputs, Set<String> allowlist, Set<String> denylist,
+      CodedOutputStream out) throws IOException {
+    return convert(values, graph, outputs, allowlist, denylist, PROTOBUF_LIMIT_BYTES, new NodeSink() {
+      @Override
+      public void library(FunctionDefLibrary library) throws IOException {
+        out.writeMessage(GraphDef.LIBRARY_FIELD_NUMBER, library);
+      }
+
+      @Override
+      public void node(NodeDef node) throws IOException {
+        out.writeMessage(GraphDef.NODE_FIELD_NUMBER, node);
+      }
+    });
+  }
+
+  /** What a streamed freeze wrote. */
+  public record Streamed(List<String> frozenVariables, int nodesKept, long bytes) {}
+
+  /** Receives the frozen graph's fields as they are produced. */
+  private interface NodeSink {
+    void library(FunctionDefLibrary library) throws IOException;
+
+    void node(NodeDef node) throws IOException;
+  }
+
+  private static Streamed convert(
+      ValueSource values, GraphDef graph, List<String> outputs, Set<String> allowlist, Set<String> denylist,
+      long limitBytes, NodeSink sink) throws IOException {
     GraphDef inference = SubGraphs.extract(graph, outputs);
     Map<String, NodeDef> toFreeze = new LinkedHashMap<>();
     for (NodeDef node : inference.getNodeList()) {
@@ -85,10 +135,10 @@ public final class VariableFreezer {
       }
     }
     ResourceReads reads = new ResourceReads(inference, toFreeze);
-    GraphDef.Builder out = GraphDef.newBuilder();
     long bytes = 0;
+    int kept = 0;
     if (inference.hasLibrary()) {
-      out.setLibrary(inference.getLibrary());
+      sink.library(inference.getLibrary());
       bytes += CodedOutputStream.computeMessageSize(GraphDef.LIBRARY_FIELD_NUMBER, inference.getLibrary());
     }
     List<String> frozen = new ArrayList<>();
@@ -104,9 +154,10 @@ public final class VariableFreezer {
       if (bytes > limitBytes) {
         throw FreezeException.tooLarge(node.getName(), bytes, limitBytes);
       }
-      out.addNode(converted);
+      sink.node(converted);
+      kept++;
     }
-    return new Result(out.build(), List.copyOf(frozen), out.getNodeCount());
+    return new Streamed(List.copyOf(frozen), kept, bytes);
   }
 
   /** The Const that replaces {@code variable}; reads its value only when it can still fit. */

@@ -98,20 +98,32 @@ public final class GraphIO {
    * FileIO can rename), creating the parent directory. Returns the file's size in bytes.
    */
   public static long write(FileIO io, Message message, String location, boolean asText) throws IOException {
+    return writeAtomically(io, location, out -> writeTo(out, message, asText));
+  }
+
+  private interface Body {
+    void writeTo(PositionOutputStream out) throws IOException;
+  }
+
+  private static long writeAtomically(FileIO io, String location, Body body) throws IOException {
     String parent = Locations.parent(location);
     if (!parent.isEmpty() && io instanceof SupportsDirectories dirs) {
       dirs.createDirectories(parent);
     }
     if (!(io instanceof SupportsRename renamer)) {
       try (PositionOutputStream out = io.newOutputFile(location).createOrOverwrite()) {
-        return writeTo(out, message, asText);
+        body.writeTo(out);
+        out.flush();
+        return out.position();
       }
     }
     String temp = location + ".tmp" + UUID.randomUUID().toString().replace("-", "");
     try {
       long bytes;
       try (PositionOutputStream out = io.newOutputFile(temp).create()) {
-        bytes = writeTo(out, message, asText);
+        body.writeTo(out);
+        out.flush();
+        bytes = out.position();
       }
       renamer.renameReplacing(temp, location);
       return bytes;
@@ -121,7 +133,25 @@ public final class GraphIO {
     }
   }
 
-  private static long writeTo(PositionOutputStream out, Message message, boolean asText) throws IOException {
+  /** Produces a binary message's fields onto a stream. */
+  @FunctionalInterface
+  public interface FieldWriter {
+    void writeTo(CodedOutputStream out) throws IOException;
+  }
+
+  /**
+   * Writes a binary proto whose fields {@code fields} produces one by one, so the message is never
+   * held whole; atomic like {@link #write}. Returns the file's size in bytes.
+   */
+  public static long writeStreamed(FileIO io, String location, FieldWriter fields) throws IOException {
+    return writeAtomically(io, location, out -> {
+      CodedOutputStream coded = CodedOutputStream.newInstance(out, WRITE_BUFFER_BYTES);
+      fields.writeTo(coded);
+      coded.flush();
+    });
+  }
+
+  private static void writeTo(PositionOutputStream out, Message message, boolean asText) throws IOException {
     if (asText) {
       Writer writer = new OutputStreamWriter(out, StandardCharsets.UTF_8);
       TextFormat.printer().print(message, writer);
@@ -131,7 +161,5 @@ public final class GraphIO {
       message.writeTo(coded);
       coded.flush();
     }
-    out.flush();
-    return out.position();
   }
 }

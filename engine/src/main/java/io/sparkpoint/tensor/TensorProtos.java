@@ -1,6 +1,7 @@
 package io.sparkpoint.tensor;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import io.sparkpoint.bytes.Varints;
 import io.sparkpoint.proto.DataType;
 import io.sparkpoint.proto.TensorProto;
@@ -48,7 +49,8 @@ public final class TensorProtos {
           case PYTHON -> CONTENT_TYPES.contains(dtype) && tensor.numElements() > 1;
         };
     if (content) {
-      proto.setTensorContent(dtype == DType.STRING ? stringContent(tensor) : ByteString.copyFrom(tensor.data()));
+      // Tensors are immutable, so their bytes can back the proto without a copy.
+      proto.setTensorContent(dtype == DType.STRING ? stringContent(tensor) : UnsafeByteOperations.unsafeWrap(tensor.data()));
     } else {
       writeTypedValues(tensor, proto);
     }
