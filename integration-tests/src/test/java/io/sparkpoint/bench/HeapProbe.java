@@ -2,8 +2,13 @@ package io.sparkpoint.bench;
 
 import io.sparkpoint.bundle.BundleReader;
 import io.sparkpoint.bundle.BundleWriter;
+import io.sparkpoint.freeze.FreezeGraph;
 import io.sparkpoint.fs.FileIO;
 import io.sparkpoint.fs.hadoop.HadoopFileIO;
+import io.sparkpoint.graph.Graph;
+import io.sparkpoint.graph.MetaGraphs;
+import io.sparkpoint.graph.Operation;
+import io.sparkpoint.graph.OperationBuilder;
 import io.sparkpoint.tensor.DType;
 import io.sparkpoint.tensor.Shape;
 import io.sparkpoint.tensor.Tensor;
@@ -14,11 +19,12 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.List;
 
 /**
  * Writes then reads a checkpoint far larger than the heap (run with -Xmx256m): 16 MiB tensors,
  * each generated, written and dropped; then every tensor streamed back into one reusable buffer.
- * Prints the peak heap of each phase.
+ * Then freezes a graph of 1 GiB of those variables. Prints the peak heap of each phase.
  */
 public final class HeapProbe {
   private static final int TENSOR_BYTES = 16 << 20;
@@ -58,6 +64,23 @@ public final class HeapProbe {
     long readPeak = peakHeap();
 
     long bytes = Files.size(Paths.get(prefix + ".data-00000-of-00001"));
+
+    // Freeze a graph whose variables are the first 1 GiB of tensors (a frozen graph must stay under 2 GiB).
+    int frozenCount = Math.min(count, 64);
+    Graph graph = new Graph();
+    OperationBuilder out = graph.opBuilder("NoOp", "out");
+    for (int i = 0; i < frozenCount; i++) {
+      Operation variable = graph.opBuilder("VariableV2", String.format("t_%05d", i))
+          .setAttr("dtype", DType.FLOAT).setAttr("shape", Shape.of(TENSOR_BYTES / 4)).build();
+      out.addControlInput(variable);
+    }
+    out.build();
+    MetaGraphs.exportMetaGraph(io, graph, MetaGraphs.ExportOptions.defaults().withFilename(prefix + ".meta"));
+    resetPeaks();
+    t0 = System.nanoTime();
+    FreezeGraph.Result frozen = FreezeGraph.freeze(io, prefix, null, List.of("out"), dir.resolve("frozen.pb").toString(), FreezeGraph.Format.BINARY);
+    double freezeSeconds = (System.nanoTime() - t0) / 1e9;
+    long freezePeak = peakHeap();
     try (var files = Files.list(dir)) {
       for (Path file : files.toList()) {
         Files.delete(file);
@@ -66,6 +89,8 @@ public final class HeapProbe {
     System.out.printf("heap probe: %.2f GiB checkpoint (%d tensors of 16 MiB), -Xmx %d MiB%n", bytes / (double) (1L << 30), count, maxHeap >> 20);
     System.out.printf("| phase | peak heap MiB | seconds |%n|---|---|---|%n| write 2 GiB | %d | %.2f |%n| read 2 GiB (readInto) | %d | %.2f |%n",
         writePeak >> 20, writeSeconds, readPeak >> 20, readSeconds);
+    System.out.printf("| freeze %d variables, %.2f GiB frozen graph | %d | %.2f |%n",
+        frozen.frozenVariables().size(), frozen.bytes() / (double) (1L << 30), freezePeak >> 20, freezeSeconds);
   }
 
   private static void resetPeaks() {
