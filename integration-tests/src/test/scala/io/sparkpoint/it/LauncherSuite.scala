@@ -70,6 +70,28 @@ class LauncherSuite extends AnyFunSuite with Matchers {
     problems.exists(l => l.contains("a_float")) shouldBe true
   }
 
+  test("sparkpoint-submit runs a command through Spark's SparkSubmit and keeps its exit code") {
+    val submit = launcher.resolveSibling("sparkpoint-submit")
+    def run(args: String*): (Int, String, String) = {
+      val out = Files.createTempFile("submit", ".out")
+      val err = Files.createTempFile("submit", ".err")
+      val builder = new ProcessBuilder((Seq(submit.toString) ++ args).asJava).redirectOutput(out.toFile).redirectError(err.toFile)
+      builder.environment().remove("SPARK_HOME")
+      val process = builder.start()
+      process.waitFor(5, TimeUnit.MINUTES) shouldBe true
+      (process.exitValue(), Files.readString(out), Files.readString(err))
+    }
+    val frozen = Files.createTempDirectory("submit").resolve("frozen.pb")
+    val (code, out, err) = run("freeze", "--checkpoint", TestFixtures.prefix("tf2onnx/regression/checkpoint"),
+      "--outputs", "pred", "--out", frozen.toString)
+    withClue(err) { code shouldBe 0 }
+    out should include("\"variables_frozen\": 2")
+    Files.exists(frozen) shouldBe true
+    val (failed, _, failedErr) = run("inspect", "/no/such/ckpt")
+    failed shouldBe 1
+    failedErr should include("sparkpoint inspect: error: Cannot find a checkpoint at /no/such/ckpt")
+  }
+
   test("a missing checkpoint is a one-line error and exit code 1; bad usage is exit code 2") {
     val (code, _, err) = sparkpoint(Paths.get("/"), "inspect", "/no/such/ckpt")
     code shouldBe 1
