@@ -45,7 +45,7 @@ public final class CheckpointBench {
 
     List<Tensor> tensors = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      tensors.add(Tensor.wrap(DType.FLOAT, Shape.of(bytesPerTensor / 4), pattern(bytesPerTensor, i)));
+      tensors.add(Tensor.wrap(DType.FLOAT, Shape.of(bytesPerTensor / 4), BenchSupport.pattern(bytesPerTensor, i)));
     }
     FileIO io = HadoopFileIO.withDefaults();
     String prefix = dir.resolve("sparkpoint-bench").toString();
@@ -59,7 +59,7 @@ public final class CheckpointBench {
     double[] rawRead = new double[repeats];
     for (int r = -1; r < repeats; r++) { // r = -1 is an unrecorded warm-up
       deleteCheckpoint(dir);
-      settle();
+      BenchSupport.settle();
       long t0 = System.nanoTime();
       try (BundleWriter writer = BundleWriter.create(io, prefix)) {
         for (int i = 0; i < count; i++) {
@@ -69,7 +69,7 @@ public final class CheckpointBench {
       }
       double write = seconds(t0);
 
-      settle();
+      BenchSupport.settle();
       t0 = System.nanoTime();
       try (BundleReader reader = BundleReader.open(io, prefix)) {
         for (int i = 0; i < count; i++) {
@@ -79,7 +79,7 @@ public final class CheckpointBench {
       }
       double read = seconds(t0);
 
-      settle();
+      BenchSupport.settle();
       t0 = System.nanoTime();
       long sink = 0;
       try (BundleReader reader = BundleReader.open(io, prefix)) {
@@ -93,7 +93,7 @@ public final class CheckpointBench {
       }
 
       Files.deleteIfExists(raw);
-      settle();
+      BenchSupport.settle();
       t0 = System.nanoTime();
       try (FileChannel channel = FileChannel.open(raw, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
         for (Tensor tensor : tensors) {
@@ -105,7 +105,7 @@ public final class CheckpointBench {
       }
       double rawWriteSeconds = seconds(t0);
 
-      settle();
+      BenchSupport.settle();
       t0 = System.nanoTime();
       try (FileChannel channel = FileChannel.open(raw, StandardOpenOption.READ)) {
         for (int i = 0; i < count; i++) {
@@ -133,14 +133,14 @@ public final class CheckpointBench {
     System.out.println();
     System.out.println("| 1 GiB | Sparkpoint s | TensorFlow 2.18 s | raw FileChannel s | Sparkpoint vs TF | Sparkpoint vs raw |");
     System.out.println("|---|---|---|---|---|---|");
-    row("write, best", best(oursWrite), tf[0], best(rawWrite));
-    row("write, median", median(oursWrite), tf[2], median(rawWrite));
-    row("read (readInto, streamed), best", best(oursRead), tf[1], best(rawRead));
-    row("read (readInto, streamed), median", median(oursRead), tf[3], median(rawRead));
-    row("read (lookup, new arrays), best", best(oursLookup), tf[1], best(rawRead));
-    row("read (lookup, new arrays), median", median(oursLookup), tf[3], median(rawRead));
+    row("write, best", BenchSupport.best(oursWrite), tf[0], BenchSupport.best(rawWrite));
+    row("write, median", BenchSupport.median(oursWrite), tf[2], BenchSupport.median(rawWrite));
+    row("read (readInto, streamed), best", BenchSupport.best(oursRead), tf[1], BenchSupport.best(rawRead));
+    row("read (readInto, streamed), median", BenchSupport.median(oursRead), tf[3], BenchSupport.median(rawRead));
+    row("read (lookup, new arrays), best", BenchSupport.best(oursLookup), tf[1], BenchSupport.best(rawRead));
+    row("read (lookup, new arrays), median", BenchSupport.median(oursLookup), tf[3], BenchSupport.median(rawRead));
     System.out.printf("%nthroughput GiB/s: ours write %.2f, read %.2f; TF write %.2f, read %.2f; raw write %.2f, read %.2f%n",
-        gib / best(oursWrite), gib / best(oursRead), gib / tf[0], gib / tf[1], gib / best(rawWrite), gib / best(rawRead));
+        gib / BenchSupport.best(oursWrite), gib / BenchSupport.best(oursRead), gib / tf[0], gib / tf[1], gib / BenchSupport.best(rawWrite), gib / BenchSupport.best(rawRead));
     System.out.println("all repeats (s): ours write " + Arrays.toString(oursWrite) + ", ours read " + Arrays.toString(oursRead)
         + ", ours lookup " + Arrays.toString(oursLookup) + ", raw write " + Arrays.toString(rawWrite) + ", raw read " + Arrays.toString(rawRead));
 
@@ -176,7 +176,7 @@ public final class CheckpointBench {
     }
     writes = Arrays.copyOfRange(writes, 1, writes.length); // the first repeat is TensorFlow's warm-up
     reads = Arrays.copyOfRange(reads, 1, reads.length);
-    return new double[] {best(writes), best(reads), median(writes), median(reads)};
+    return new double[] {BenchSupport.best(writes), BenchSupport.best(reads), BenchSupport.median(writes), BenchSupport.median(reads)};
   }
 
   /** Runs {@link HeapProbe} in a JVM with -Xmx256m and prints its report. */
@@ -209,51 +209,17 @@ public final class CheckpointBench {
     return Paths.get(System.getProperty("java.home"), "bin", "java").toString();
   }
 
-  static ByteBuffer pattern(int bytes, int seed) {
-    ByteBuffer buffer = ByteBuffer.allocate(bytes).order(ByteOrder.LITTLE_ENDIAN);
-    long x = 0x9E3779B97F4A7C15L ^ seed;
-    while (buffer.remaining() >= 8) {
-      x ^= x << 13;
-      x ^= x >>> 7;
-      x ^= x << 17;
-      buffer.putLong(x);
-    }
-    buffer.flip();
-    return buffer;
-  }
 
   private static double seconds(long start) {
     return (System.nanoTime() - start) / 1e9;
   }
 
-  /**
-   * Collects the garbage of the previous measurement and flushes dirty pages, so neither a GC
-   * cycle nor writeback from one measurement lands in the next.
-   */
-  private static void settle() throws IOException {
-    System.gc();
-    try {
-      new ProcessBuilder("sync").inheritIO().start().waitFor();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("Interrupted while running sync", e);
-    }
-  }
 
   private static double[] parseList(String text) {
     return Arrays.stream(text.trim().split(",")).mapToDouble(Double::parseDouble).toArray();
   }
 
-  private static double median(double[] values) {
-    double[] sorted = values.clone();
-    Arrays.sort(sorted);
-    int n = sorted.length;
-    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-  }
 
-  private static double best(double[] values) {
-    return Arrays.stream(values).min().orElse(Double.NaN);
-  }
 
   private static void deleteCheckpoint(Path dir) throws IOException {
     try (var files = Files.list(dir)) {

@@ -49,7 +49,7 @@ public final class FreezeBench {
         Operation variable = graph.opBuilder("VariableV2", name).setAttr("dtype", DType.FLOAT).setAttr("shape", Shape.of(bytes / 4)).build();
         Operation read = graph.opBuilder("Identity", name + "/read").addInput(variable.output(0)).setAttr("T", DType.FLOAT).build();
         out.addControlInput(read);
-        writer.add(name, Tensor.wrap(DType.FLOAT, Shape.of(bytes / 4), CheckpointBench.pattern(bytes, i)));
+        writer.add(name, Tensor.wrap(DType.FLOAT, Shape.of(bytes / 4), BenchSupport.pattern(bytes, i)));
       }
       writer.finish();
     }
@@ -65,14 +65,14 @@ public final class FreezeBench {
     long frozenBytes = 0;
     for (int r = -1; r < repeats; r++) { // r = -1 is an unrecorded warm-up
       Files.deleteIfExists(frozen);
-      settle();
+      BenchSupport.settle();
       long t0 = System.nanoTime();
       FreezeGraph.Result result = FreezeGraph.freeze(io, prefix, null, List.of("out"), frozen.toString(), FreezeGraph.Format.BINARY);
       double freezeSeconds = (System.nanoTime() - t0) / 1e9;
       frozenBytes = result.bytes();
 
       Files.deleteIfExists(copy);
-      settle();
+      BenchSupport.settle();
       t0 = System.nanoTime();
       try (FileChannel in = FileChannel.open(data, StandardOpenOption.READ);
           FileChannel outChannel = FileChannel.open(copy, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
@@ -103,29 +103,11 @@ public final class FreezeBench {
         count, bytes, count * (double) bytes / (1L << 30), frozenBytes, repeats);
     System.out.println("| 1 GiB | freeze s | raw read + write s | freeze / (read + write) |");
     System.out.println("|---|---|---|---|");
-    System.out.printf("| best | %.3f | %.3f | %.2f |%n", min(freeze), min(raw), min(freeze) / min(raw));
-    System.out.printf("| median | %.3f | %.3f | %.2f |%n", median(freeze), median(raw), median(freeze) / median(raw));
+    System.out.printf("| best | %.3f | %.3f | %.2f |%n", BenchSupport.best(freeze), BenchSupport.best(raw), BenchSupport.best(freeze) / BenchSupport.best(raw));
+    System.out.printf("| median | %.3f | %.3f | %.2f |%n", BenchSupport.median(freeze), BenchSupport.median(raw), BenchSupport.median(freeze) / BenchSupport.median(raw));
     System.out.println("all repeats (s): freeze " + Arrays.toString(freeze) + ", raw " + Arrays.toString(raw) + ", ratio per repeat " + Arrays.toString(ratios));
   }
 
-  private static void settle() throws IOException {
-    System.gc();
-    try {
-      new ProcessBuilder("sync").inheritIO().start().waitFor();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException(e);
-    }
-  }
 
-  private static double min(double[] values) {
-    return Arrays.stream(values).min().orElse(Double.NaN);
-  }
 
-  private static double median(double[] values) {
-    double[] sorted = values.clone();
-    Arrays.sort(sorted);
-    int n = sorted.length;
-    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-  }
 }

@@ -44,7 +44,7 @@ public final class HeapProbe {
     long t0 = System.nanoTime();
     try (BundleWriter writer = BundleWriter.create(io, prefix)) {
       for (int i = 0; i < count; i++) {
-        writer.add(String.format("t_%05d", i), Tensor.wrap(DType.FLOAT, Shape.of(TENSOR_BYTES / 4), CheckpointBench.pattern(TENSOR_BYTES, i)));
+        writer.add(String.format("t_%05d", i), Tensor.wrap(DType.FLOAT, Shape.of(TENSOR_BYTES / 4), BenchSupport.pattern(TENSOR_BYTES, i)));
       }
       writer.finish();
     }

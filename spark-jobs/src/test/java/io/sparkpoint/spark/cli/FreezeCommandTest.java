@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sparkpoint.TestFixtures;
 import io.sparkpoint.proto.GraphDef;
 import io.sparkpoint.proto.NodeDef;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -18,19 +16,11 @@ class FreezeCommandTest {
 
   @TempDir Path dir;
 
-  private record Run(int code, String out, String err) {}
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = SparkpointCli.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
-    return new Run(code, out.toString(), err.toString());
-  }
 
   @Test
   void freezePrintsAOneLineJsonSummary() throws Exception {
     Path out = dir.resolve("frozen.pb");
-    Run run = run("freeze", "--checkpoint", TestFixtures.prefix(REGRESSION), "--outputs", "pred", "--out", out.toString());
+    CliRun run = CliRun.of("freeze", "--checkpoint", TestFixtures.prefix(REGRESSION), "--outputs", "pred", "--out", out.toString());
     assertThat(run.code()).isZero();
     assertThat(run.out()).isEqualTo(
         "{\"out\": \"" + out + "\", \"nodes_kept\": 8, \"variables_frozen\": 2, \"bytes\": " + Files.size(out) + "}"
@@ -41,7 +31,7 @@ class FreezeCommandTest {
   @Test
   void severalOutputsAreCommaSeparatedAndTextIsWrittenOnRequest() throws Exception {
     Path out = dir.resolve("frozen.pbtxt");
-    Run run = run("freeze", "--checkpoint", TestFixtures.prefix(REGRESSION + "/model"), "--outputs", "pred,sub",
+    CliRun run = CliRun.of("freeze", "--checkpoint", TestFixtures.prefix(REGRESSION + "/model"), "--outputs", "pred,sub",
         "--out", out.toString(), "--as-text");
     assertThat(run.code()).isZero();
     assertThat(run.out()).contains("\"nodes_kept\": 10");
@@ -53,14 +43,14 @@ class FreezeCommandTest {
     Path meta = dir.resolve("graph.meta");
     Files.copy(Path.of(TestFixtures.prefix(REGRESSION + "/model.meta")), meta);
     Path out = dir.resolve("frozen.pb");
-    Run run = run("freeze", "--checkpoint", TestFixtures.prefix(REGRESSION), "--outputs", "pred", "--out", out.toString(),
+    CliRun run = CliRun.of("freeze", "--checkpoint", TestFixtures.prefix(REGRESSION), "--outputs", "pred", "--out", out.toString(),
         "--meta", meta.toString());
     assertThat(run.code()).isZero();
   }
 
   @Test
   void anUnknownOutputExitsOneWithTensorFlowsWording() {
-    Run run = run("freeze", "--checkpoint", TestFixtures.prefix(REGRESSION), "--outputs", "pred:0", "--out",
+    CliRun run = CliRun.of("freeze", "--checkpoint", TestFixtures.prefix(REGRESSION), "--outputs", "pred:0", "--out",
         dir.resolve("frozen.pb").toString());
     assertThat(run.code()).isEqualTo(1);
     assertThat(run.err()).isEqualTo("sparkpoint freeze: error: pred:0 is not in graph" + System.lineSeparator());
@@ -70,7 +60,7 @@ class FreezeCommandTest {
   @Test
   void aMissingMetaGraphExitsOneNamingItAndSuggestingMeta() {
     Path missing = dir.resolve("nope.meta");
-    Run run = run("freeze", "--checkpoint", TestFixtures.prefix(REGRESSION), "--outputs", "pred", "--out",
+    CliRun run = CliRun.of("freeze", "--checkpoint", TestFixtures.prefix(REGRESSION), "--outputs", "pred", "--out",
         dir.resolve("frozen.pb").toString(), "--meta", missing.toString());
     assertThat(run.code()).isEqualTo(1);
     assertThat(run.err()).isEqualTo("sparkpoint freeze: error: Cannot find the MetaGraphDef " + missing
@@ -79,6 +69,6 @@ class FreezeCommandTest {
 
   @Test
   void missingRequiredOptionsAreBadUsage() {
-    assertThat(run("freeze", "--checkpoint", "x", "--out", "y").code()).isEqualTo(2);
+    assertThat(CliRun.of("freeze", "--checkpoint", "x", "--out", "y").code()).isEqualTo(2);
   }
 }

@@ -3,8 +3,6 @@ package io.sparkpoint.spark.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sparkpoint.TestFixtures;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,18 +13,10 @@ import org.junit.jupiter.api.io.TempDir;
 class SparkpointCliTest {
   @TempDir Path dir;
 
-  private record Run(int code, String out, String err) {}
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = SparkpointCli.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
-    return new Run(code, out.toString(), err.toString());
-  }
 
   @Test
   void inspectListsTensorsLikeInspectCheckpoint() {
-    Run run = run("inspect", TestFixtures.prefix("tf-models-reference-data/reference_data_test/dense/model.ckpt"));
+    CliRun run = CliRun.of("inspect", TestFixtures.prefix("tf-models-reference-data/reference_data_test/dense/model.ckpt"));
     assertThat(run.code()).isZero();
     assertThat(run.out()).isEqualTo(
         "dense/bias (DT_FLOAT) [4]\ndense/kernel (DT_FLOAT) [2,4]\ndense_1/bias (DT_FLOAT) [1]\n"
@@ -35,7 +25,7 @@ class SparkpointCliTest {
 
   @Test
   void inspectJsonUsesPythonDtypeNamesAndPrintsValuesOfTheRequestedTensor() {
-    Run run = run("inspect", TestFixtures.prefix("libtensorflow-2.18-generated/sharded_v2/ckpt"), "--tensor", "c_string", "--json");
+    CliRun run = CliRun.of("inspect", TestFixtures.prefix("libtensorflow-2.18-generated/sharded_v2/ckpt"), "--tensor", "c_string", "--json");
     assertThat(run.code()).isZero();
     assertThat(run.out().trim()).endsWith(
         "\"tensors\": [{\"name\": \"c_string\", \"dtype\": \"string\", \"shape\": [2], \"values\": [\"shard\", \"zero\"]}]}");
@@ -43,20 +33,20 @@ class SparkpointCliTest {
 
   @Test
   void allTensorsPrintsEveryValueNestedByShape() {
-    Run run = run("inspect", TestFixtures.prefix("libtensorflow-2.18-generated/sharded_v2/ckpt"), "--all-tensors");
+    CliRun run = CliRun.of("inspect", TestFixtures.prefix("libtensorflow-2.18-generated/sharded_v2/ckpt"), "--all-tensors");
     assertThat(run.out()).contains("tensor_name:  b_int64\n[[7, 8],\n [9, 10]]\n").contains("tensor_name:  d_bool\n[False, True]\n");
   }
 
   @Test
   void aDirectoryResolvesToItsLatestCheckpoint() {
-    Run run = run("inspect", TestFixtures.prefix("tf2onnx/regression/checkpoint"), "--json");
+    CliRun run = CliRun.of("inspect", TestFixtures.prefix("tf2onnx/regression/checkpoint"), "--json");
     assertThat(run.out()).contains("\"prefix\": \"" + TestFixtures.prefix("tf2onnx/regression/checkpoint/model") + "\"");
   }
 
   @Test
   void aMissingTensorIsOneLineWithTensorFlowsWording() {
     String prefix = TestFixtures.prefix("tf2onnx/regression/checkpoint/model");
-    Run run = run("inspect", prefix, "--tensor", "nope");
+    CliRun run = CliRun.of("inspect", prefix, "--tensor", "nope");
     assertThat(run.code()).isEqualTo(1);
     assertThat(run.err()).isEqualTo("sparkpoint inspect: error: Key nope not found in checkpoint " + prefix + System.lineSeparator());
   }
@@ -70,7 +60,7 @@ class SparkpointCliTest {
     byte[] data = Files.readAllBytes(dir.resolve("model.data-00000-of-00001"));
     data[5] ^= 1; // inside b
     Files.write(dir.resolve("model.data-00000-of-00001"), data);
-    Run run = run("validate", dir.resolve("model").toString());
+    CliRun run = CliRun.of("validate", dir.resolve("model").toString());
     assertThat(run.code()).isEqualTo(1);
     assertThat(run.err()).startsWith(dir.resolve("model.data-00000-of-00001") + ": b: Checksum does not match for tensor b");
     assertThat(run.out()).contains("\"valid\": false").contains("\"problems\": 1");
@@ -79,16 +69,16 @@ class SparkpointCliTest {
   @Test
   void reshardWritesTheRequestedShardCount() {
     String target = dir.resolve("resharded").toString();
-    Run run = run("reshard", TestFixtures.prefix("libtensorflow-2.18-generated/sharded_v2/ckpt"), target, "--shards", "4");
+    CliRun run = CliRun.of("reshard", TestFixtures.prefix("libtensorflow-2.18-generated/sharded_v2/ckpt"), target, "--shards", "4");
     assertThat(run.code()).isZero();
     assertThat(run.out()).contains("\"shards\": 4");
-    assertThat(run("validate", target).code()).isZero();
+    assertThat(CliRun.of("validate", target).code()).isZero();
   }
 
   @Test
   void badUsageExitsTwo() {
-    assertThat(run("reshard", "a", "b").code()).isEqualTo(2);
-    assertThat(run().code()).isEqualTo(2);
-    assertThat(run("frobnicate").code()).isEqualTo(2);
+    assertThat(CliRun.of("reshard", "a", "b").code()).isEqualTo(2);
+    assertThat(CliRun.of().code()).isEqualTo(2);
+    assertThat(CliRun.of("frobnicate").code()).isEqualTo(2);
   }
 }
