@@ -16,6 +16,9 @@ import org.tensorflow.Graph;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.Tensor;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.proto.DataType;
 import org.tensorflow.proto.GraphDef;
 import org.tensorflow.types.TString;
@@ -23,28 +26,124 @@ import org.tensorflow.types.TString;
 /**
  * The {@code run} command: TensorFlow imports a GraphDef ({@code .pb}, or text when the name ends
  * in {@code .pbtxt}) with {@code importGraphDef}, optionally under an import prefix, runs the
- * fetches in a Session and writes one line per fetch: {@code name \t dtype \t shape \t values}
- * (TF Python dtype names; dims joined by ','; values row-major, comma separated, floats as %.9g).
+ * targets (if any) in one session run, then the fetches with the feeds in a second one, and writes
+ * one line per fetch: {@code name \t dtype \t shape \t values} (TF Python dtype names; dims joined
+ * by ','; values row-major, comma separated, floats as %.9g, which gives every float32 back exactly).
+ *
+ * <p>A feed is {@code NAME=DTYPE:SHAPE:VALUES}: a tensor name ({@code x} or {@code x:0}, taken as
+ * given, so under an import prefix write {@code prefix/x}), a dtype of float32, float64, int32,
+ * int64, bool or string, dims joined by 'x' (empty for a scalar) and the row-major values joined
+ * by ',' (strings cannot contain ','). Example: {@code x=float32:2x3:1,2,3,4,5,6}.
+ *
+ * <p>The session allows soft placement, so nodes pinned to a GPU run on the CPU.
  */
 final class GraphRun {
   private GraphRun() {}
 
-  /** Parses {@code <graph> <valuesOut> --fetch T[,T...] [--import-prefix P]}; returns the number of fetches. */
+  static final String USAGE = "run needs <graph.pb|.pbtxt> <valuesOut> --fetch T[,T...] "
+      + "[--feed NAME=DTYPE:SHAPE:VALUES]... [--target OP]... [--import-prefix P]";
+
+  /** One tensor to feed: its name in the graph and the value. */
+  record Feed(String name, DType dtype, long[] shape, List<String> values) {
+    /**
+     * Parses {@code NAME=DTYPE:SHAPE:VALUES}.
+     *
+     * @throws IllegalArgumentException naming the spec when it is malformed
+     */
+    static Feed parse(String spec) {
+      int eq = spec.indexOf('=');
+      String[] parts = eq < 0 ? new String[0] : spec.substring(eq + 1).split(":", 3);
+      if (eq <= 0 || parts.length != 3) {
+        throw new IllegalArgumentException("--feed '" + spec + "' is not NAME=DTYPE:SHAPE:VALUES");
+      }
+      DType dtype = DType.of(parts[0]);
+      if (!FEEDABLE.contains(dtype)) {
+        throw new IllegalArgumentException("--feed '" + spec + "': cannot feed " + dtype + "; use one of " + FEEDABLE);
+      }
+      long[] shape;
+      try {
+        shape = parts[1].isEmpty() ? new long[0]
+            : Arrays.stream(parts[1].split("x", -1)).mapToLong(Long::parseLong).toArray();
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("--feed '" + spec + "': invalid shape '" + parts[1] + "'");
+      }
+      long n = Manifest.numElements(shape);
+      List<String> values = n == 0 && parts[2].isEmpty() ? List.of() : Arrays.asList(parts[2].split(",", -1));
+      if (values.size() != n) {
+        throw new IllegalArgumentException("--feed '" + spec + "': " + values.size() + " values for shape ["
+            + Manifest.formatShape(shape) + "] (" + n + " elements)");
+      }
+      return new Feed(spec.substring(0, eq), dtype, shape, values);
+    }
+
+    /** A new tensor holding the value (caller closes it). */
+    Tensor tensor() {
+      Shape s = Shape.of(shape);
+      if (dtype == DType.STRING) {
+        byte[][] arr = values.stream().map(v -> v.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
+        return TString.tensorOfBytes(s, DataBuffers.of(arr, true, false));
+      }
+      ByteBuffer data = ByteBuffer.allocate(values.size() * dtype.size).order(ByteOrder.nativeOrder());
+      try {
+        for (String v : values) {
+          switch (dtype) {
+            case FLOAT32 -> data.putFloat(Float.parseFloat(v));
+            case FLOAT64 -> data.putDouble(Double.parseDouble(v));
+            case INT32 -> data.putInt(Integer.parseInt(v));
+            case INT64 -> data.putLong(Long.parseLong(v));
+            case BOOL -> data.put(parseBool(v));
+            default -> throw new IllegalStateException("unreachable: " + dtype);
+          }
+        }
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("--feed " + name + ": invalid " + dtype + " value: " + e.getMessage());
+      }
+      return Tensor.of(dtype.javaType, s, DataBuffers.of(data.array(), true, false));
+    }
+
+    private static byte parseBool(String v) {
+      return switch (v) {
+        case "true", "1" -> 1;
+        case "false", "0" -> 0;
+        default -> throw new IllegalArgumentException("invalid bool value '" + v + "' (true, false, 1 or 0)");
+      };
+    }
+
+    /** The spec again, {@code NAME=DTYPE:SHAPE:VALUES}. */
+    String spec() {
+      return name + "=" + dtype + ":" + Arrays.stream(shape).mapToObj(Long::toString).collect(Collectors.joining("x"))
+          + ":" + String.join(",", values);
+    }
+  }
+
+  /**
+   * Lets nodes pinned to a device this process lacks (e.g. {@code /device:GPU:0} in old serving
+   * models) run on the CPU instead of failing; graphs without devices run as before.
+   */
+  private static final ConfigProto SOFT_PLACEMENT = ConfigProto.newBuilder().setAllowSoftPlacement(true).build();
+
+  static final List<DType> FEEDABLE = List.of(DType.FLOAT32, DType.FLOAT64, DType.INT32, DType.INT64, DType.BOOL, DType.STRING);
+
+  /** Parses the command line (see {@link #USAGE}); returns the number of fetches. */
   static int command(String[] a) throws IOException {
     List<String> positional = new ArrayList<>();
     List<String> fetches = new ArrayList<>();
+    List<Feed> feeds = new ArrayList<>();
+    List<String> targets = new ArrayList<>();
     String prefix = null;
     for (int i = 0; i < a.length; i++) {
       switch (a[i]) {
         case "--fetch" -> fetches.addAll(Arrays.asList(value(a, ++i, "--fetch").split(",")));
+        case "--feed" -> feeds.add(Feed.parse(value(a, ++i, "--feed")));
+        case "--target" -> targets.add(value(a, ++i, "--target"));
         case "--import-prefix" -> prefix = value(a, ++i, "--import-prefix");
         default -> positional.add(a[i]);
       }
     }
     if (positional.size() != 2 || fetches.isEmpty()) {
-      throw new IllegalArgumentException("run needs <graph.pb|.pbtxt> <valuesOut> --fetch T[,T...] [--import-prefix P]");
+      throw new IllegalArgumentException(USAGE);
     }
-    List<String> lines = run(readGraph(Path.of(positional.get(0))), fetches, prefix);
+    List<String> lines = run(readGraph(Path.of(positional.get(0))), fetches, feeds, targets, prefix);
     Path out = Path.of(positional.get(1)).toAbsolutePath();
     Files.createDirectories(out.getParent());
     Files.write(out, lines, StandardCharsets.UTF_8);
@@ -68,17 +167,31 @@ final class GraphRun {
     return GraphDef.parseFrom(Files.readAllBytes(file));
   }
 
-  /** Imports and runs; one formatted line per fetch, in fetch order. */
-  static List<String> run(GraphDef graphDef, List<String> fetches, String prefix) {
+  /**
+   * Imports and runs: the targets first (with the feeds) in one session run, then the fetches with
+   * the feeds; one formatted line per fetch, in fetch order.
+   */
+  static List<String> run(GraphDef graphDef, List<String> fetches, List<Feed> feeds, List<String> targets, String prefix) {
     List<String> lines = new ArrayList<>();
+    List<Tensor> tensors = new ArrayList<>();
     try (Graph graph = new Graph()) {
       if (prefix == null) {
         graph.importGraphDef(graphDef);
       } else {
         graph.importGraphDef(graphDef, prefix);
       }
-      try (Session session = new Session(graph)) {
+      for (Feed feed : feeds) {
+        tensors.add(feed.tensor());
+      }
+      try (Session session = new Session(graph, SOFT_PLACEMENT)) {
+        if (!targets.isEmpty()) {
+          Session.Runner runner = session.runner();
+          feed(runner, feeds, tensors);
+          targets.forEach(runner::addTarget);
+          runner.run().close(); // nothing fetched
+        }
         Session.Runner runner = session.runner();
+        feed(runner, feeds, tensors);
         fetches.forEach(runner::fetch);
         try (Result result = runner.run()) {
           for (int i = 0; i < fetches.size(); i++) {
@@ -86,11 +199,19 @@ final class GraphRun {
           }
         }
       }
+    } finally {
+      tensors.forEach(Tensor::close);
     }
     return lines;
   }
 
-  private static String format(String name, Tensor tensor) {
+  private static void feed(Session.Runner runner, List<Feed> feeds, List<Tensor> tensors) {
+    for (int i = 0; i < feeds.size(); i++) {
+      runner.feed(feeds.get(i).name(), tensors.get(i));
+    }
+  }
+
+  static String format(String name, Tensor tensor) {
     long[] dims = tensor.shape().asArray();
     String shape = Arrays.stream(dims).mapToObj(Long::toString).collect(Collectors.joining(","));
     return name + "\t" + dtypeName(tensor.dataType()) + "\t" + shape + "\t" + String.join(",", values(tensor));

@@ -23,7 +23,9 @@ import org.tensorflow.TensorFlow;
  *   restore &lt;prefix&gt; &lt;manifestIn&gt; &lt;reportOut&gt;
  *   bench &lt;dir&gt; &lt;count&gt; &lt;bytesPerTensor&gt; &lt;repeats&gt;
  *   selfcheck &lt;dir&gt;                             write + restore dtypes, strings, sharded
- *   run &lt;graph.pb|.pbtxt&gt; &lt;valuesOut&gt; --fetch T[,T...] [--import-prefix P]
+ *   run &lt;graph.pb|.pbtxt&gt; &lt;valuesOut&gt; --fetch T[,T...] [--feed NAME=DTYPE:SHAPE:VALUES]...
+ *       [--target OP]... [--import-prefix P]
+ *   make-mlp &lt;dir&gt; &lt;valuesOut&gt;                  TF Java exports a small MLP SavedModel
  * </pre>
  */
 public final class Oracle {
@@ -67,7 +69,10 @@ public final class Oracle {
         + "       Oracle restore <prefix> <manifestIn> <reportOut>\n"
         + "       Oracle bench <dir> <count> <bytesPerTensor> <repeats>\n"
         + "       Oracle selfcheck <dir>\n"
-        + "       Oracle run <graph.pb|.pbtxt> <valuesOut> --fetch T[,T...] [--import-prefix P]";
+        + "       Oracle run <graph.pb|.pbtxt> <valuesOut> --fetch T[,T...] [--feed NAME=DTYPE:SHAPE:VALUES]...\n"
+        + "                  [--target OP]... [--import-prefix P]\n"
+        + "       Oracle make-mlp <dir> <valuesOut>\n"
+        + "       Oracle dump-ops <knownOpsFile> <out.pbtxt>";
   }
 
   private int dispatch(String cmd, String[] a) throws IOException {
@@ -88,6 +93,9 @@ public final class Oracle {
         return selfcheck(Path.of(a[0]));
       case "run":
         ok = GraphRun.command(a);
+        return 0;
+      case "make-mlp":
+        ok = MakeMlp.command(a);
         return 0;
       case "dump-ops":
         need(a, 2);
