@@ -74,7 +74,7 @@ public final class VariableFreezer {
       ValueSource values, GraphDef graph, List<String> outputs, Set<String> allowlist, Set<String> denylist,
       long limitBytes) throws IOException {
     GraphDef.Builder out = GraphDef.newBuilder();
-    Streamed streamed = convert(values, graph, outputs, allowlist, denylist, limitBytes, new NodeSink() {
+    Streamed streamed = convert(values, graph, outputs, allowlist, denylist, limitBytes, false /* read in turn */, new NodeSink() {
       @Override
       public void library(FunctionDefLibrary library) {
         out.setLibrary(library);
@@ -96,7 +96,7 @@ public final class VariableFreezer {
   public static Streamed convertVariablesToConstants(
       ValueSource values, GraphDef graph, List<String> outputs, Set<String> allowlist, Set<String> denylist,
       CodedOutputStream out) throws IOException {
-    return convert(values, graph, outputs, allowlist, denylist, PROTOBUF_LIMIT_BYTES, new NodeSink() {
+    return convert(values, graph, outputs, allowlist, denylist, PROTOBUF_LIMIT_BYTES, true /* read ahead */, new NodeSink() {
       @Override
       public void library(FunctionDefLibrary library) throws IOException {
         out.writeMessage(GraphDef.LIBRARY_FIELD_NUMBER, library);
@@ -121,7 +121,7 @@ public final class VariableFreezer {
 
   private static Streamed convert(
       ValueSource values, GraphDef graph, List<String> outputs, Set<String> allowlist, Set<String> denylist,
-      long limitBytes, NodeSink sink) throws IOException {
+      long limitBytes, boolean readAhead, NodeSink sink) throws IOException {
     GraphDef inference = SubGraphs.extract(graph, outputs);
     Map<String, NodeDef> toFreeze = new LinkedHashMap<>();
     for (NodeDef node : inference.getNodeList()) {
@@ -142,26 +142,38 @@ public final class VariableFreezer {
       bytes += CodedOutputStream.computeMessageSize(GraphDef.LIBRARY_FIELD_NUMBER, inference.getLibrary());
     }
     List<String> frozen = new ArrayList<>();
-    for (NodeDef node : inference.getNodeList()) {
-      NodeDef converted;
-      if (toFreeze.containsKey(node.getName())) {
-        converted = constant(values, node, bytes, limitBytes);
-        frozen.add(node.getName());
-      } else {
-        converted = reads.convert(node);
+    ReadAhead ahead = readAhead
+        ? new ReadAhead(name -> lookup(toFreeze.get(name), values::value), new ArrayList<>(toFreeze.keySet()))
+        : null;
+    try {
+      for (NodeDef node : inference.getNodeList()) {
+        NodeDef converted;
+        if (toFreeze.containsKey(node.getName())) {
+          converted = constant(values, ahead, node, bytes, limitBytes);
+          frozen.add(node.getName());
+        } else {
+          converted = reads.convert(node);
+        }
+        bytes += CodedOutputStream.computeMessageSize(GraphDef.NODE_FIELD_NUMBER, converted);
+        if (bytes > limitBytes) {
+          throw FreezeException.tooLarge(node.getName(), bytes, limitBytes);
+        }
+        sink.node(converted);
+        kept++;
       }
-      bytes += CodedOutputStream.computeMessageSize(GraphDef.NODE_FIELD_NUMBER, converted);
-      if (bytes > limitBytes) {
-        throw FreezeException.tooLarge(node.getName(), bytes, limitBytes);
+    } finally {
+      if (ahead != null) {
+        ahead.close();
       }
-      sink.node(converted);
-      kept++;
     }
     return new Streamed(List.copyOf(frozen), kept, bytes);
   }
 
-  /** The Const that replaces {@code variable}; reads its value only when it can still fit. */
-  private static NodeDef constant(ValueSource values, NodeDef variable, long bytesSoFar, long limitBytes)
+  /**
+   * The Const that replaces {@code variable}; reads its value (from {@code ahead} when reading
+   * ahead, else directly) only when it can still fit.
+   */
+  private static NodeDef constant(ValueSource values, ReadAhead ahead, NodeDef variable, long bytesSoFar, long limitBytes)
       throws IOException {
     String name = variable.getName();
     AttrValue dtype = variable.getAttrMap().get("dtype");
@@ -169,7 +181,7 @@ public final class VariableFreezer {
     if (bytesSoFar + hint > limitBytes) {
       throw FreezeException.tooLarge(name, bytesSoFar + hint, limitBytes);
     }
-    Tensor value = lookup(variable, values::value);
+    Tensor value = ahead != null ? ahead.value(name) : lookup(variable, values::value);
     if (value.dtype().number() != dtype.getTypeValue()) {
       throw new FreezeException(
           "Cannot freeze variable " + name + ": its value is " + value.dtype().pythonName() + " but the variable is "

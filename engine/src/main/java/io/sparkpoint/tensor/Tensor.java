@@ -1,5 +1,7 @@
 package io.sparkpoint.tensor;
 
+import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -137,6 +139,19 @@ public final class Tensor {
   public ByteBuffer data() {
     requireFixedWidth();
     return data.asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);
+  }
+
+  /**
+   * The element bytes as a ByteString that shares this tensor's memory (fixed-width types only).
+   * Safe because tensors never change; a heap array is wrapped directly, so protobuf can write it
+   * to a stream without an intermediate copy.
+   */
+  ByteString unsafeBytes() {
+    requireFixedWidth();
+    if (data.hasArray()) {
+      return UnsafeByteOperations.unsafeWrap(data.array(), data.arrayOffset() + data.position(), data.remaining());
+    }
+    return UnsafeByteOperations.unsafeWrap(data.asReadOnlyBuffer());
   }
 
   /** A copy of the little-endian element bytes (fixed-width types only). */

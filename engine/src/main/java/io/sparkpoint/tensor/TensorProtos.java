@@ -1,7 +1,6 @@
 package io.sparkpoint.tensor;
 
 import com.google.protobuf.ByteString;
-import com.google.protobuf.UnsafeByteOperations;
 import io.sparkpoint.bytes.Varints;
 import io.sparkpoint.proto.DataType;
 import io.sparkpoint.proto.TensorProto;
@@ -50,7 +49,7 @@ public final class TensorProtos {
         };
     if (content) {
       // Tensors are immutable, so their bytes can back the proto without a copy.
-      proto.setTensorContent(dtype == DType.STRING ? stringContent(tensor) : UnsafeByteOperations.unsafeWrap(tensor.data()));
+      proto.setTensorContent(dtype == DType.STRING ? stringContent(tensor) : tensor.unsafeBytes());
     } else {
       writeTypedValues(tensor, proto);
     }
