@@ -15,6 +15,7 @@ import io.sparkpoint.tensor.TensorSlice;
 import io.sparkpoint.tensor.UnsupportedDTypeException;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -24,6 +25,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.zip.CRC32C;
 
 /**
@@ -39,6 +44,14 @@ import java.util.zip.CRC32C;
 public final class BundleReader implements Closeable {
   /** Bytes read per call when streaming a tensor. */
   private static final int CHUNK_BYTES = 1 << 20;
+  /** Entries at least this large are read as two halves in parallel. */
+  private static final long PARALLEL_READ_BYTES = 8 << 20;
+  /** One daemon thread shared by every reader for the second half of large reads. */
+  private static final ExecutorService READERS = Executors.newSingleThreadExecutor(runnable -> {
+    Thread thread = new Thread(runnable, "sparkpoint-read");
+    thread.setDaemon(true);
+    return thread;
+  });
 
   private final FileIO io;
   private final String prefix;
@@ -170,29 +183,24 @@ public final class BundleReader implements Closeable {
       throw new IllegalArgumentException(
           "Cannot read " + name + " (" + location.size() + " bytes) into a buffer with " + destination.remaining() + " bytes left");
     }
-    CRC32C crc = new CRC32C();
+    int crc;
     if (destination.hasArray()) {
-      // Straight into the caller's array, a chunk at a time, each checksummed while cache-hot.
-      byte[] array = destination.array();
-      int start = destination.arrayOffset() + destination.position();
-      for (long done = 0; done < location.size(); ) {
-        int n = (int) Math.min(CHUNK_BYTES, location.size() - done);
-        location.input().readFully(location.offset() + done, array, start + (int) done, n);
-        crc.update(array, start + (int) done, n);
-        done += n;
-      }
+      // Straight into the caller's array, checksummed while cache-hot; large tensors in two halves at once.
+      crc = readChecksummed(location, destination.array(), destination.arrayOffset() + destination.position());
       destination.position(destination.position() + (int) location.size());
     } else {
+      CRC32C checksum = new CRC32C();
       byte[] chunk = new byte[(int) Math.min(CHUNK_BYTES, Math.max(1, location.size()))];
       for (long done = 0; done < location.size(); ) {
         int n = (int) Math.min(chunk.length, location.size() - done);
         location.input().readFully(location.offset() + done, chunk, 0, n);
-        crc.update(chunk, 0, n);
+        checksum.update(chunk, 0, n);
         destination.put(chunk, 0, n);
         done += n;
       }
+      crc = (int) checksum.getValue();
     }
-    checkCrc(name, location, (int) crc.getValue());
+    checkCrc(name, location, crc);
   }
 
   /** Reads a stored entry's bytes and checks them, without keeping them; for validation. */
@@ -220,15 +228,60 @@ public final class BundleReader implements Closeable {
       throw new UnsupportedBundleException(
           "Cannot hold tensor " + displayName + " of " + location.size() + " bytes in memory; stream it with readInto");
     }
-    byte[] payload = location.input().readFully(location.offset(), (int) location.size());
-    if (location.dtype() == DType.STRING) {
-      if (payload.length == 0) {
-        return Tensor.ofStrings(location.shape(), List.of());
-      }
-      return StringLayout.decode(payload, location.shape(), Crc32c.unmask(entry.getCrc32C()), displayName, location.file());
+    if (location.dtype() != DType.STRING) {
+      byte[] payload = new byte[(int) location.size()];
+      checkCrc(displayName, location, readChecksummed(location, payload, 0));
+      return Tensor.wrap(location.dtype(), location.shape(), ByteBuffer.wrap(payload));
     }
-    checkCrc(displayName, location, Crc32c.compute(payload));
-    return Tensor.wrap(location.dtype(), location.shape(), ByteBuffer.wrap(payload));
+    byte[] payload = location.input().readFully(location.offset(), (int) location.size());
+    if (payload.length == 0) {
+      return Tensor.ofStrings(location.shape(), List.of());
+    }
+    return StringLayout.decode(payload, location.shape(), Crc32c.unmask(entry.getCrc32C()), displayName, location.file());
+  }
+
+  /**
+   * Reads an entry's bytes into {@code array} at {@code start} and returns their CRC. Large
+   * entries are read as two halves at once (the second on a helper thread) and their CRCs combined.
+   */
+  private static int readChecksummed(Location location, byte[] array, int start) throws IOException {
+    long size = location.size();
+    if (size < PARALLEL_READ_BYTES) {
+      return readRange(location, 0, size, array, start);
+    }
+    long half = size / 2;
+    Future<Integer> second = READERS.submit(() -> readRange(location, half, size - half, array, start + (int) half));
+    int first;
+    try {
+      first = readRange(location, 0, half, array, start);
+    } catch (IOException | RuntimeException e) {
+      second.cancel(true);
+      throw e;
+    }
+    try {
+      return Crc32c.combine(first, second.get(), size - half);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("Interrupted while reading " + location.file());
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      throw new IOException("Cannot read " + location.file(), e.getCause());
+    }
+  }
+
+  /** Reads {@code length} bytes at {@code from} within the entry, chunk by chunk, checksumming each. */
+  private static int readRange(Location location, long from, long length, byte[] array, int start) throws IOException {
+    CRC32C crc = new CRC32C();
+    for (long done = 0; done < length; ) {
+      int n = (int) Math.min(CHUNK_BYTES, length - done);
+      int at = start + (int) done;
+      location.input().readFully(location.offset() + from + done, array, at, n);
+      crc.update(array, at, n);
+      done += n;
+    }
+    return (int) crc.getValue();
   }
 
   /** Reads part of an entry's stored bytes, unchecked; for verbatim copies after verification. */
