@@ -1,14 +1,20 @@
 package io.sparkpoint.freeze;
 
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.sparkpoint.bundle.BundleNaming;
 import io.sparkpoint.checkpoint.Checkpoints;
 import io.sparkpoint.fs.FileIO;
+import io.sparkpoint.graph.GraphCollections;
 import io.sparkpoint.graph.GraphIO;
 import io.sparkpoint.graph.MetaGraphs;
+import io.sparkpoint.proto.CollectionDef;
 import io.sparkpoint.proto.GraphDef;
 import io.sparkpoint.proto.MetaGraphDef;
+import io.sparkpoint.proto.VariableDef;
 import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -65,8 +71,9 @@ public final class FreezeGraph {
     }
     String prefix = Checkpoints.resolvePrefix(io, checkpointDirOrPrefix);
     String meta = metaOverride != null ? metaOverride : BundleNaming.metaFile(prefix);
-    GraphDef graph = readMetaGraph(io, meta).getGraphDef();
-    try (CheckpointValueSource values = CheckpointValueSource.open(io, prefix)) {
+    MetaGraphDef metaGraph = readMetaGraph(io, meta);
+    GraphDef graph = metaGraph.getGraphDef();
+    try (CheckpointValueSource values = CheckpointValueSource.open(io, prefix, variables(metaGraph))) {
       if (format == Format.TEXT) {
         VariableFreezer.Result frozen = VariableFreezer.convertVariablesToConstants(values, graph, outputs, allowlist, denylist);
         long bytes = write(io, frozen.graphDef(), out, format);
@@ -78,6 +85,23 @@ public final class FreezeGraph {
           frozen[0] = VariableFreezer.convertVariablesToConstants(values, graph, outputs, allowlist, denylist, coded));
       return new Result(out, prefix, meta, frozen[0].nodesKept(), frozen[0].frozenVariables(), bytes);
     }
+  }
+
+  /** The VariableDefs of the MetaGraphDef's global variables collection (for partitioned variables). */
+  static List<VariableDef> variables(MetaGraphDef meta) {
+    CollectionDef collection = meta.getCollectionDefMap().get(GraphCollections.GLOBAL_VARIABLES);
+    List<VariableDef> variables = new ArrayList<>();
+    if (collection == null || !collection.hasBytesList()) {
+      return variables;
+    }
+    for (ByteString bytes : collection.getBytesList().getValueList()) {
+      try {
+        variables.add(VariableDef.parseFrom(bytes));
+      } catch (InvalidProtocolBufferException e) {
+        throw new IllegalArgumentException("Invalid VariableDef in the variables collection: " + e.getMessage(), e);
+      }
+    }
+    return variables;
   }
 
   /** Reads a binary or text MetaGraphDef, with a hint when it is missing. */
