@@ -50,7 +50,7 @@ public final class BundleMerger {
       BundleHeaderProto header;
       Map<byte[], BundleEntryProto> entries;
       try (RandomAccessInput index = io.newInputFile(BundleNaming.indexFile(input)).open()) {
-        BundleReader.IndexContents contents = BundleReader.IndexContents.read(index, BundleNaming.indexFile(input));
+        BundleIndex contents = BundleIndex.read(index, BundleNaming.indexFile(input));
         header = contents.header();
         entries = contents.entries();
       }
