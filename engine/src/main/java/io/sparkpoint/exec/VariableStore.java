@@ -1,0 +1,20 @@
+package io.sparkpoint.exec;
+
+import io.sparkpoint.tensor.Tensor;
+
+/**
+ * The values of a session's variables, by variable name (a VariableV2 node's name, or a
+ * VarHandleOp's shared_name or node name). Thread-safe.
+ */
+public interface VariableStore {
+  /**
+   * The current value.
+   *
+   * @throws KernelException "Attempting to use uninitialized value NAME" when never assigned
+   */
+  Tensor read(String name);
+
+  void assign(String name, Tensor value);
+
+  boolean isInitialized(String name);
+}
