@@ -1,0 +1,39 @@
+package io.sparkpoint.exec;
+
+import io.sparkpoint.proto.TensorShapeProto;
+import io.sparkpoint.tensor.Shape;
+
+/** Declared shapes that may be partly unknown (a Placeholder's {@code [?,4]}), as TensorFlow prints and matches them. */
+public final class PartialShapes {
+  private PartialShapes() {}
+
+  /** {@code [?,4]}; {@code <unknown>} for an unknown rank. */
+  public static String render(TensorShapeProto shape) {
+    if (shape.getUnknownRank()) {
+      return "<unknown>";
+    }
+    StringBuilder text = new StringBuilder("[");
+    for (int i = 0; i < shape.getDimCount(); i++) {
+      long size = shape.getDim(i).getSize();
+      text.append(i == 0 ? "" : ",").append(size < 0 ? "?" : Long.toString(size));
+    }
+    return text.append(']').toString();
+  }
+
+  /** True when {@code actual} fits {@code declared}: unknown rank, or the same rank with every known dim equal. */
+  public static boolean isCompatible(TensorShapeProto declared, Shape actual) {
+    if (declared.getUnknownRank()) {
+      return true;
+    }
+    if (declared.getDimCount() != actual.rank()) {
+      return false;
+    }
+    for (int i = 0; i < actual.rank(); i++) {
+      long size = declared.getDim(i).getSize();
+      if (size >= 0 && size != actual.dim(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

@@ -1,0 +1,99 @@
+package io.sparkpoint.kernels;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.ByteString;
+import io.sparkpoint.exec.KernelContext;
+import io.sparkpoint.exec.KernelFactory;
+import io.sparkpoint.exec.KernelRegistry;
+import io.sparkpoint.exec.VariableStore;
+import io.sparkpoint.kernels.math.MathKernels;
+import io.sparkpoint.kernels.nn.NnKernels;
+import io.sparkpoint.proto.AttrValue;
+import io.sparkpoint.proto.NodeDef;
+import io.sparkpoint.tensor.DType;
+import io.sparkpoint.tensor.Tensor;
+import java.util.List;
+
+/**
+ * Runs one kernel on one node, as the executor would, without a Session; and compares results.
+ *
+ * <p>Tolerances, per dtype, relative to the expected value (absolute when it is 0): float32 1e-6,
+ * float64 1e-12; integer and bool results must be exact. NaN matches only NaN.
+ */
+public final class KernelRunner {
+  public static final double FLOAT32_TOLERANCE = 1e-6;
+  public static final double FLOAT64_TOLERANCE = 1e-12;
+
+  private static final KernelRegistry REGISTRY = new KernelRegistry();
+
+  static {
+    new MathKernels().register(REGISTRY);
+    new NnKernels().register(REGISTRY);
+  }
+
+  private KernelRunner() {}
+
+  /** A node builder for {@code op}, named after it. */
+  public static NodeDef.Builder node(String op) {
+    return NodeDef.newBuilder().setName(op.toLowerCase()).setOp(op);
+  }
+
+  public static AttrValue bool(boolean value) {
+    return AttrValue.newBuilder().setB(value).build();
+  }
+
+  public static AttrValue string(String value) {
+    return AttrValue.newBuilder().setS(ByteString.copyFromUtf8(value)).build();
+  }
+
+  public static AttrValue type(DType value) {
+    return AttrValue.newBuilder().setTypeValue(value.number()).build();
+  }
+
+  /** Creates the node's kernel (attr checks happen here) and runs it once on the inputs. */
+  public static Tensor run(NodeDef.Builder node, Tensor... inputs) {
+    NodeDef def = node.build();
+    KernelFactory factory = REGISTRY.factory(def.getOp());
+    assertThat(factory).as("kernel for %s", def.getOp()).isNotNull();
+    List<Tensor> outputs = factory.create(def).compute(new Context(def, List.of(inputs)));
+    assertThat(outputs).hasSize(1);
+    return outputs.get(0);
+  }
+
+  public static Tensor run(String op, Tensor... inputs) {
+    return run(node(op), inputs);
+  }
+
+  /** Asserts dtype, shape and values within the dtype's tolerance. */
+  public static void assertClose(Tensor actual, Tensor expected) {
+    assertThat(actual.dtype()).isEqualTo(expected.dtype());
+    assertThat(actual.shape()).isEqualTo(expected.shape());
+    double tolerance = switch (expected.dtype()) {
+      case FLOAT -> FLOAT32_TOLERANCE;
+      case DOUBLE -> FLOAT64_TOLERANCE;
+      default -> 0;
+    };
+    for (long i = 0; i < expected.numElements(); i++) {
+      if (tolerance == 0) {
+        assertThat(actual.longAt(i)).as("element %d of %s", i, actual).isEqualTo(expected.longAt(i));
+        continue;
+      }
+      double want = expected.doubleAt(i);
+      double got = actual.doubleAt(i);
+      if (Double.isNaN(want) || Double.isInfinite(want)) {
+        assertThat(Double.valueOf(got)).as("element %d of %s", i, actual).isEqualTo(Double.valueOf(want));
+      } else {
+        double bound = tolerance * (want == 0 ? 1 : Math.abs(want));
+        assertThat(Math.abs(got - want)).as("element %d: %s vs expected %s", i, got, want).isLessThanOrEqualTo(bound);
+      }
+    }
+  }
+
+  private record Context(NodeDef node, List<Tensor> inputs) implements KernelContext {
+    @Override
+    public VariableStore variables() {
+      throw new UnsupportedOperationException("math and nn kernels use no variables");
+    }
+  }
+}
