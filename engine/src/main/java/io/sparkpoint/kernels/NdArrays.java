@@ -127,6 +127,26 @@ public final class NdArrays {
     return Tensor.wrap(dtype, shape, out);
   }
 
+  /**
+   * {@code result} with NaN wherever {@code input} (same shape) holds NaN, as TF's Eigen kernels
+   * propagate it through Sign, Relu and Relu6 where ND4J's comparisons give 0. Integer arrays, and
+   * arrays without NaN, come back unchanged.
+   */
+  public static INDArray propagateNaN(INDArray input, INDArray result) {
+    // A sum is NaN when any element is NaN (or +inf meets -inf): only then look element by element.
+    if (!input.dataType().isFPType() || !Double.isNaN(input.sumNumber().doubleValue())) {
+      return result;
+    }
+    double[] in = input.dup('c').data().asDouble();
+    double[] out = result.dup('c').data().asDouble();
+    for (int i = 0; i < out.length; i++) {
+      if (Double.isNaN(in[i])) {
+        out[i] = Double.NaN;
+      }
+    }
+    return Nd4j.createFromArray(out).castTo(result.dataType()).reshape('c', result.shape());
+  }
+
   private static float[] floats(ByteBuffer data, int n) {
     float[] values = new float[n];
     data.asFloatBuffer().get(values);

@@ -1,6 +1,7 @@
 package io.sparkpoint.kernels.math;
 
 import io.sparkpoint.kernels.DTypeRules;
+import io.sparkpoint.kernels.NdArrays;
 import io.sparkpoint.tensor.DType;
 import java.util.Set;
 import java.util.function.UnaryOperator;
@@ -17,7 +18,8 @@ enum UnaryOp {
   EXP("Exp", DTypeRules.FLOATS, x -> Transforms.exp(x, true)),
   LOG("Log", DTypeRules.FLOATS, x -> Transforms.log(x, true)),
   ABS("Abs", DTypeRules.NUMBERS, x -> Transforms.abs(x, true)),
-  SIGN("Sign", DTypeRules.NUMBERS, x -> Transforms.sign(x, true));
+  /** NaN stays NaN, as in TF. */
+  SIGN("Sign", DTypeRules.NUMBERS, x -> NdArrays.propagateNaN(x, Transforms.sign(x, true)));
 
   final String opType;
   final Set<DType> types;

@@ -1,0 +1,234 @@
+package io.sparkpoint.it
+
+import java.nio.charset.StandardCharsets
+import java.nio.file.{Files, Path}
+import java.util.SplittableRandom
+import java.util.concurrent.atomic.AtomicInteger
+
+import scala.jdk.CollectionConverters._
+import scala.util.control.NonFatal
+
+import io.sparkpoint.exec.{KernelException, Session}
+import io.sparkpoint.graph.{Graph, Operation, OperationBuilder}
+import io.sparkpoint.proto.{AttrValue, GraphDef}
+import io.sparkpoint.tensor.{DType, Shape, Tensor}
+
+/**
+ * The machinery of [[KernelConformanceSuite]]: a case is one op with its attrs and inputs; each
+ * (case, dtype) becomes a single-op subgraph `kNNN_dtype/` (Placeholders `x0`, `x1`, … and the op `op`)
+ * in ONE graph, which our Session runs subgraph by subgraph and TensorFlow runs all at once.
+ */
+object KernelConformance {
+  val F: Seq[DType] = Seq(DType.FLOAT, DType.DOUBLE)
+  val FI: Seq[DType] = F ++ Seq(DType.INT32, DType.INT64)
+  val NaN: Double = Double.NaN
+  val Inf: Double = Double.PositiveInfinity
+
+  /**
+   * An input: pseudo-random values in [lo, hi) (rounded for integer dtypes, or for all dtypes when
+   * `whole`), the first ones replaced by `edges`; `nz` keeps values away from 0 (|v| >= 1).
+   * `const` makes it a Const node instead of a fed Placeholder.
+   */
+  final case class In(shape: Seq[Long], lo: Double = -10, hi: Double = 10, edges: Seq[Double] = Nil,
+      whole: Boolean = false, nz: Boolean = false, const: Boolean = false)
+
+  /** Attr values that depend on the dtype under test. */
+  case object Dt
+  final case class DtList(n: Int)
+  final case class ValueOf(in: In)
+
+  /** How outputs are compared; the tolerances are in the suite's header table. */
+  sealed trait Family
+  case object Exact extends Family
+  case object Arith extends Family
+  case object Transcendental extends Family
+  case object Accumulating extends Family
+
+  /** One op. `outputs` = number of outputs fetched (0: run as a target after its inputs, given as control inputs). */
+  final case class KCase(op: String, ins: Seq[In], dtypes: Seq[DType], family: Family = Arith,
+      attrs: Seq[(String, Any)] = Seq("T" -> Dt), outputs: Int = 1, label: String = "") {
+    def name: String = s"$op${if (label.isEmpty) "" else s" ($label)"} ${ins.map(_.shape.mkString("[", ",", "]")).mkString(" ")}".trim
+  }
+
+  /** What happened to one (case, dtype): skipped (with why), or ours and TF's results to compare. */
+  final case class Combo(index: Int, c: KCase, dtype: DType, prefix: String, feeds: Seq[(String, Tensor)],
+      fetches: Seq[String], target: Option[String], skip: Option[String], ours: Either[String, Seq[Tensor]])
+
+  /** A fetched TF tensor: dtype, shape (`,`-joined) and value strings. */
+  final case class TfOut(dtype: String, shape: String, values: Seq[String])
+
+  // ------------------------------------------------------------------ values
+
+  def values(in: In, dtype: DType, seed: Long): Seq[Double] = {
+    val n = in.shape.product.toInt
+    val rnd = new SplittableRandom(seed)
+    val integer = in.whole || dtype == DType.INT32 || dtype == DType.INT64
+    val random = Seq.fill(n) {
+      val v = in.lo + (in.hi - in.lo) * rnd.nextDouble()
+      val r = if (integer) math.rint(v) else v
+      if (in.nz && math.abs(r) < 1) (if (r < 0) -1.0 else 1.0) else r
+    }
+    (in.edges.take(n) ++ random.drop(in.edges.size)).take(n)
+  }
+
+  def tensor(dtype: DType, shape: Seq[Long], v: Seq[Double]): Tensor = {
+    val s = Shape.of(shape: _*)
+    dtype match {
+      case DType.FLOAT => Tensor.ofFloats(s, v.map(_.toFloat): _*)
+      case DType.DOUBLE => Tensor.ofDoubles(s, v: _*)
+      case DType.INT32 =>
+        v.foreach(x => require(x.isWhole && x.abs <= Int.MaxValue + 1.0, s"$x is no int32"))
+        Tensor.ofInts(s, v.map(_.toInt): _*)
+      case DType.INT64 =>
+        v.foreach(x => require(x.isWhole, s"$x is no int64"))
+        Tensor.ofLongs(s, v.map(_.toLong): _*)
+      case other => throw new IllegalArgumentException(s"no values for $other")
+    }
+  }
+
+  private def isFloat(d: DType) = d == DType.FLOAT || d == DType.DOUBLE
+
+  /** Element i as text that parses back to the same value (Java's shortest round-trip form). */
+  private def text(t: Tensor, i: Int): String = t.dtype() match {
+    case DType.FLOAT => java.lang.Float.toString(t.doubleAt(i).toFloat)
+    case DType.DOUBLE => java.lang.Double.toString(t.doubleAt(i))
+    case _ => t.longAt(i).toString
+  }
+
+  def feedSpec(name: String, t: Tensor): String =
+    s"$name=${t.dtype().pythonName()}:${t.shape().dims().mkString("x")}:${(0 until t.numElements().toInt).map(text(t, _)).mkString(",")}"
+
+  // ------------------------------------------------------------------ graph and our Session
+
+  private def setAttr(b: OperationBuilder, name: String, value: Any, dtype: DType, seed: Long): Unit = value match {
+    case Dt => b.setAttr(name, dtype)
+    case DtList(n) =>
+      val list = AttrValue.ListValue.newBuilder()
+      (1 to n).foreach(_ => list.addTypeValue(dtype.number()))
+      b.setAttr(name, AttrValue.newBuilder().setList(list).build())
+    case ValueOf(in) => b.setAttr(name, tensor(dtype, in.shape, values(in, dtype, seed)))
+    case v: Boolean => b.setAttr(name, v)
+    case v: Int => b.setAttr(name, v.toLong)
+    case v: Long => b.setAttr(name, v)
+    case v: String => b.setAttr(name, v)
+    case v: Shape => b.setAttr(name, v)
+    case v: AttrValue => b.setAttr(name, v)
+    case other => throw new IllegalArgumentException(s"attr $name: cannot set $other")
+  }
+
+  /** Adds the subgraph of (case, dtype) to `g` and runs it in `session`; never throws. */
+  def build(g: Graph, session: Session, index: Int, c: KCase, dtype: DType): Combo = {
+    val prefix = f"k$index%03d_${dtype.pythonName()}"
+    val seed = index * 1000L + dtype.number()
+    def skipped(why: String) = Combo(index, c, dtype, prefix, Nil, Nil, None, Some(why), Right(Nil))
+    val inputs: Seq[(Operation, Option[Tensor])] = try c.ins.zipWithIndex.map { case (in, i) =>
+      val t = tensor(dtype, in.shape, values(in, dtype, seed + 7 * i))
+      val b = if (in.const) g.opBuilder("Const", s"$prefix/x$i").setAttr("value", t)
+      else g.opBuilder("Placeholder", s"$prefix/x$i").setAttr("shape", t.shape())
+      (b.setAttr("dtype", dtype).build(), if (in.const) None else Some(t))
+    } catch { case e: IllegalArgumentException => return skipped(s"inputs not representable: ${e.getMessage}") }
+    val op = if (c.op == "Placeholder") inputs.head._1 else try {
+      val b = g.opBuilder(c.op, s"$prefix/op")
+      inputs.foreach { case (o, _) => if (c.outputs == 0) b.addControlInput(o) else b.addInput(o.output(0)) }
+      c.attrs.foreach { case (k, v) => setAttr(b, k, v, dtype, seed + 99) }
+      b.build()
+    } catch { case e: IllegalArgumentException => return skipped(s"the OpDef refuses it: ${e.getMessage.take(200)}") }
+    val feeds = inputs.collect { case (o, Some(t)) => s"${o.name()}:0" -> t }
+    // an op without outputs runs as a target after its control inputs, which are fetched instead
+    val fetches = if (c.outputs == 0) inputs.map(i => s"${i._1.name()}:0") else (0 until c.outputs).map(i => s"${op.name()}:$i")
+    val target = if (c.outputs == 0) Some(op.name()) else None
+    val ours = try Right(session.run(feeds.toMap.asJava, fetches.asJava, target.toList.asJava).asScala.toSeq)
+    catch { case e: KernelException => Left(e.getMessage); case NonFatal(e) => Left(e.toString) }
+    ours match {
+      case Left(m) if m.contains("Unsupported dtype") => skipped(s"our kernel refuses ${dtype.pythonName()}: ${m.take(200)}")
+      case _ => Combo(index, c, dtype, prefix, feeds, fetches, target, None, ours)
+    }
+  }
+
+  // ------------------------------------------------------------------ TensorFlow
+
+  /**
+   * Runs the combos' fetches (and targets) in TensorFlow with one oracle launch, on a GraphDef holding only their
+   * subgraphs (TF places every node of a graph, so a node without a TF kernel breaks the whole graph); when that
+   * launch fails, splits the combos in halves until the failing ones are found.
+   * Result: fetch name -> output, or combo prefix -> TF's error.
+   */
+  def runTf(graph: GraphDef, combos: Seq[Combo], launches: AtomicInteger): Map[String, Either[String, TfOut]] = {
+    if (combos.isEmpty) return Map.empty
+    val dir = Files.createTempDirectory("kernel-conformance")
+    val prefixes = combos.map(_.prefix + "/").toSet
+    val file = dir.resolve("kernels.pb")
+    val subset = graph.getNodeList.asScala.filter(n => prefixes(n.getName.take(n.getName.indexOf('/') + 1)))
+    Files.write(file, graph.toBuilder.clearNode().addAllNode(subset.asJava).build().toByteArray)
+    val out = dir.resolve("values.tsv")
+    val args = Seq("run", file.toString, out.toString, "--fetch", combos.flatMap(_.fetches).mkString(",")) ++
+      combos.flatMap(_.feeds).flatMap { case (n, t) => Seq("--feed", feedSpec(n, t)) } ++ combos.flatMap(_.target).flatMap(t => Seq("--target", t))
+    launches.incrementAndGet()
+    val run = Oracle.run(args: _*)
+    val lines = if (run.exitCode == 0) Files.readAllLines(out, StandardCharsets.UTF_8).asScala.toSeq else Nil
+    Files.deleteIfExists(out); Files.delete(file); Files.delete(dir)
+    if (run.exitCode == 0) {
+      lines.filter(_.nonEmpty).map { line =>
+        val Array(name, dtype, shape, vs) = line.split("\t", -1)
+        name -> Right(TfOut(dtype, shape, if (vs.isEmpty) Nil else vs.split(",", -1).toSeq))
+      }.toMap
+    } else if (combos.size == 1) {
+      val error = run.stderr.linesIterator.filter(_.startsWith("oracle:")).mkString(" | ")
+      Map(combos.head.prefix -> Left(if (error.isEmpty) run.stderr.takeRight(1000) else error.take(1000)))
+    } else {
+      val (a, b) = combos.splitAt(combos.size / 2)
+      runTf(graph, a, launches) ++ runTf(graph, b, launches)
+    }
+  }
+
+  // ------------------------------------------------------------------ comparison
+
+  /** The tolerance for `expected` (TF's value); see the suite's table. */
+  def tolerance(family: Family, dtype: DType, expected: Double, maxAbs: Double): Double = (family, dtype) match {
+    case (Exact, _) | (_, DType.INT32 | DType.INT64) => 0.0
+    case (Arith, DType.FLOAT) => math.max(1e-6 * math.abs(expected), 1e-6)
+    case (Transcendental, DType.FLOAT) => math.max(math.max(1e-6 * math.abs(expected), 1e-6), 4 * math.ulp(expected.toFloat).toDouble)
+    case (Accumulating, DType.FLOAT) => math.max(1e-6 * math.max(math.abs(expected), maxAbs), 1e-6)
+    case (Accumulating, _) => math.max(1e-12 * math.max(math.abs(expected), maxAbs), 1e-12)
+    case (_, _) => math.max(1e-12 * math.abs(expected), 1e-12)
+  }
+
+  private def parse(dtype: DType, s: String): Double = dtype match {
+    case DType.FLOAT => java.lang.Float.parseFloat(s).toDouble
+    case DType.DOUBLE => java.lang.Double.parseDouble(s)
+    case _ => s.toLong.toDouble
+  }
+
+  /**
+   * Compares our tensor with TF's: None when they agree, else a description; also the number of elements compared
+   * and the largest |ours - tf| / tolerance among finite float elements (0 when all are bit-identical).
+   */
+  def compare(family: Family, ours: Tensor, tf: TfOut): (Option[String], Int, Double) = {
+    val dtype = ours.dtype()
+    val header = s"dtype ours ${dtype.pythonName()} / TF ${tf.dtype}, shape ours ${ours.shape().dims().mkString(",")} / TF ${tf.shape}"
+    if (dtype.pythonName() != tf.dtype || ours.shape().dims().mkString(",") != tf.shape || ours.numElements() != tf.values.size)
+      return (Some(header), 0, 0.0)
+    val n = tf.values.size
+    val got = (0 until n).map(i => if (isFloat(dtype)) ours.doubleAt(i) else ours.longAt(i).toDouble)
+    val want = tf.values.map(parse(dtype, _))
+    val maxAbs = want.filter(v => !v.isNaN && !v.isInfinite).map(math.abs).maxOption.getOrElse(0.0)
+    val bad = (0 until n).filterNot { i =>
+      val (a, b) = (got(i), want(i))
+      if (!isFloat(dtype)) ours.longAt(i).toString == tf.values(i)
+      else if (b.isNaN || a.isNaN) a.isNaN && b.isNaN
+      else if (b.isInfinite || a.isInfinite) a == b
+      else math.abs(a - b) <= tolerance(family, dtype, b, maxAbs)
+    }
+    val worst = (0 until n).filter(i => isFloat(dtype) && !got(i).isNaN && !got(i).isInfinite && !want(i).isInfinite)
+      .map { i =>
+        val (diff, tol) = (math.abs(got(i) - want(i)), tolerance(family, dtype, want(i), maxAbs))
+        if (diff == 0) 0.0 else if (tol == 0) Double.PositiveInfinity else diff / tol
+      }.maxOption.getOrElse(0.0)
+    if (bad.isEmpty) (None, n, worst)
+    else (Some(s"$header; ${bad.size} of $n elements differ, e.g. " +
+      bad.take(6).map(i => s"[$i] ours ${got(i)} TF ${tf.values(i)}").mkString(", ")), n, worst)
+  }
+
+  def describeInputs(c: Combo): String =
+    c.feeds.map { case (n, t) => s"$n ${t.shape()} = ${(0 until t.numElements().toInt).map(text(t, _)).mkString(",")}" }.mkString("; ")
+}
