@@ -35,6 +35,30 @@ public final class NodeAttrs {
     return value.getS().toString(StandardCharsets.UTF_8);
   }
 
+  /** An int attr, or the default when absent. */
+  public static long integer(NodeDef node, String name, long defaultValue) {
+    AttrValue value = node.getAttrMap().get(name);
+    if (value == null) {
+      return defaultValue;
+    }
+    if (value.getValueCase() != AttrValue.ValueCase.I) {
+      throw invalid(node, name, "int", value);
+    }
+    return value.getI();
+  }
+
+  /** A list(int) attr, or an empty array when absent. */
+  public static long[] integers(NodeDef node, String name) {
+    AttrValue value = node.getAttrMap().get(name);
+    if (value == null) {
+      return new long[0];
+    }
+    if (value.getValueCase() != AttrValue.ValueCase.LIST) {
+      throw invalid(node, name, "list(int)", value);
+    }
+    return value.getList().getIList().stream().mapToLong(Long::longValue).toArray();
+  }
+
   /** A type attr such as T, or empty when the node does not set it (the inputs then decide). */
   public static Optional<DType> type(NodeDef node, String name) {
     AttrValue value = node.getAttrMap().get(name);

@@ -7,8 +7,10 @@ import io.sparkpoint.exec.KernelContext;
 import io.sparkpoint.exec.KernelFactory;
 import io.sparkpoint.exec.KernelRegistry;
 import io.sparkpoint.exec.VariableStore;
+import io.sparkpoint.kernels.array.ArrayKernels;
 import io.sparkpoint.kernels.math.MathKernels;
 import io.sparkpoint.kernels.nn.NnKernels;
+import io.sparkpoint.kernels.reduce.ReduceKernels;
 import io.sparkpoint.proto.AttrValue;
 import io.sparkpoint.proto.NodeDef;
 import io.sparkpoint.tensor.DType;
@@ -30,6 +32,8 @@ public final class KernelRunner {
   static {
     new MathKernels().register(REGISTRY);
     new NnKernels().register(REGISTRY);
+    new ArrayKernels().register(REGISTRY);
+    new ReduceKernels().register(REGISTRY);
   }
 
   private KernelRunner() {}
@@ -51,14 +55,31 @@ public final class KernelRunner {
     return AttrValue.newBuilder().setTypeValue(value.number()).build();
   }
 
+  public static AttrValue integer(long value) {
+    return AttrValue.newBuilder().setI(value).build();
+  }
+
+  public static AttrValue integers(long... values) {
+    AttrValue.ListValue.Builder list = AttrValue.ListValue.newBuilder();
+    for (long value : values) {
+      list.addI(value);
+    }
+    return AttrValue.newBuilder().setList(list).build();
+  }
+
   /** Creates the node's kernel (attr checks happen here) and runs it once on the inputs. */
   public static Tensor run(NodeDef.Builder node, Tensor... inputs) {
+    List<Tensor> outputs = runAll(node, inputs);
+    assertThat(outputs).hasSize(1);
+    return outputs.get(0);
+  }
+
+  /** Like {@link #run(NodeDef.Builder, Tensor...)} for kernels with several outputs. */
+  public static List<Tensor> runAll(NodeDef.Builder node, Tensor... inputs) {
     NodeDef def = node.build();
     KernelFactory factory = REGISTRY.factory(def.getOp());
     assertThat(factory).as("kernel for %s", def.getOp()).isNotNull();
-    List<Tensor> outputs = factory.create(def).compute(new Context(def, List.of(inputs)));
-    assertThat(outputs).hasSize(1);
-    return outputs.get(0);
+    return factory.create(def).compute(new Context(def, List.of(inputs)));
   }
 
   public static Tensor run(String op, Tensor... inputs) {
@@ -93,7 +114,7 @@ public final class KernelRunner {
   private record Context(NodeDef node, List<Tensor> inputs) implements KernelContext {
     @Override
     public VariableStore variables() {
-      throw new UnsupportedOperationException("math and nn kernels use no variables");
+      throw new UnsupportedOperationException("math, nn, array and reduce kernels use no variables");
     }
   }
 }

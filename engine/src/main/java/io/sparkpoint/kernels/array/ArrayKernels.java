@@ -1,0 +1,36 @@
+package io.sparkpoint.kernels.array;
+
+import io.sparkpoint.exec.KernelProvider;
+import io.sparkpoint.exec.KernelRegistry;
+
+/**
+ * The array family with TensorFlow semantics: Reshape, Shape, Size, Rank, ExpandDims, Squeeze,
+ * ConcatV2, Pack, Unpack, Slice, StridedSlice, Transpose, Tile, Fill, ZerosLike, OnesLike, Cast and
+ * Range. Ops that only move elements work on the little-endian bytes of every fixed-width dtype and
+ * on strings; Cast, Range and OnesLike cover the float, integer and bool dtypes. Index inputs
+ * (shapes, axes, perms, multiples, begin/size) are int32 or int64. Kernels are stateless and
+ * thread-safe.
+ */
+public final class ArrayKernels implements KernelProvider {
+  @Override
+  public void register(KernelRegistry registry) {
+    registry.register("Reshape", ShapeKernels::reshape);
+    registry.register("Shape", ShapeKernels::shape);
+    registry.register("Size", ShapeKernels::size);
+    registry.register("Rank", ShapeKernels::rank);
+    registry.register("ExpandDims", ShapeKernels::expandDims);
+    registry.register("Squeeze", ShapeKernels::squeeze);
+    registry.register("Fill", ShapeKernels::fill);
+    registry.register("ZerosLike", ShapeKernels::zerosLike);
+    registry.register("ConcatV2", JoinKernels::concat);
+    registry.register("Pack", JoinKernels::pack);
+    registry.register("Unpack", JoinKernels::unpack);
+    registry.register("Tile", JoinKernels::tile);
+    registry.register("Slice", SliceKernels::slice);
+    registry.register("StridedSlice", SliceKernels::stridedSlice);
+    registry.register("Transpose", SliceKernels::transpose);
+    registry.register("OnesLike", ValueKernels::onesLike);
+    registry.register("Cast", ValueKernels::cast);
+    registry.register("Range", ValueKernels::range);
+  }
+}

@@ -1,0 +1,116 @@
+package io.sparkpoint.kernels.array;
+
+import io.sparkpoint.exec.Kernel;
+import io.sparkpoint.exec.KernelException;
+import io.sparkpoint.kernels.IndexTensors;
+import io.sparkpoint.kernels.NodeAttrs;
+import io.sparkpoint.proto.NodeDef;
+import io.sparkpoint.tensor.Shape;
+import io.sparkpoint.tensor.Tensor;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** Slice, StridedSlice and Transpose: strided views of the input's elements. */
+final class SliceKernels {
+  private SliceKernels() {}
+
+  static Kernel slice(NodeDef node) {
+    return context -> {
+      Tensor input = context.input(0);
+      Elements.requireMovable(node, input.dtype());
+      Tensor beginTensor = context.input(1);
+      Tensor sizeTensor = context.input(2);
+      long[] dims = input.shape().dims();
+      if (beginTensor.shape().rank() != 1 || sizeTensor.shape().rank() != 1
+          || beginTensor.numElements() != dims.length || sizeTensor.numElements() != dims.length) {
+        throw new KernelException("Expected begin and size arguments to be 1-D tensors of size " + dims.length
+            + ", but got shapes " + beginTensor.shape() + " and " + sizeTensor.shape() + " instead.");
+      }
+      long[] begin = IndexTensors.values(node, beginTensor, "begin");
+      long[] size = IndexTensors.values(node, sizeTensor, "size");
+      for (int d = 0; d < dims.length; d++) {
+        if (size[d] == -1) {
+          size[d] = dims[d] - begin[d];
+        }
+        if (begin[d] < 0 || begin[d] > dims[d]) {
+          throw new KernelException("Expected begin[" + d + "] in [0, " + dims[d] + "], but got " + begin[d]);
+        }
+        if (size[d] < 0 || size[d] > dims[d] - begin[d]) {
+          throw new KernelException(
+              "Expected size[" + d + "] in [0, " + (dims[d] - begin[d]) + "], but got " + size[d]);
+        }
+      }
+      long[] stride = new long[dims.length];
+      Arrays.fill(stride, 1);
+      int[] index = Elements.strided(dims, Elements.identityAxes(dims.length), begin, stride, size);
+      return List.of(Elements.gather(input, Shape.of(size), index));
+    };
+  }
+
+  static Kernel transpose(NodeDef node) {
+    return context -> {
+      Tensor x = context.input(0);
+      Elements.requireMovable(node, x.dtype());
+      Tensor permTensor = context.input(1);
+      long[] dims = x.shape().dims();
+      if (permTensor.shape().rank() != 1) {
+        throw new KernelException("perm must be rank 1, got shape " + permTensor.shape());
+      }
+      long[] perm = IndexTensors.values(node, permTensor, "perm");
+      if (perm.length != dims.length) {
+        throw new KernelException("transpose expects a vector of size " + dims.length
+            + ". But input(1) is a vector of size " + perm.length);
+      }
+      boolean[] seen = new boolean[dims.length];
+      int[] axes = new int[dims.length];
+      long[] outDims = new long[dims.length];
+      for (int k = 0; k < dims.length; k++) {
+        if (perm[k] < 0 || perm[k] >= dims.length) {
+          throw new KernelException(perm[k] + " is out of range [0 .. " + dims.length + ")");
+        }
+        axes[k] = (int) perm[k];
+        seen[axes[k]] = true;
+        outDims[k] = dims[axes[k]];
+      }
+      for (int d = 0; d < dims.length; d++) {
+        if (!seen[d]) {
+          String joined = Arrays.stream(perm).mapToObj(Long::toString).collect(Collectors.joining(","));
+          throw new KernelException(d + " is missing from {" + joined + "}.");
+        }
+      }
+      long[] ones = new long[dims.length];
+      Arrays.fill(ones, 1);
+      int[] index = Elements.strided(dims, axes, new long[dims.length], ones, outDims);
+      return List.of(Elements.gather(x, Shape.of(outDims), index));
+    };
+  }
+
+  static Kernel stridedSlice(NodeDef node) {
+    StridedSliceSpec.Masks masks = new StridedSliceSpec.Masks(
+        (int) NodeAttrs.integer(node, "begin_mask", 0),
+        (int) NodeAttrs.integer(node, "end_mask", 0),
+        (int) NodeAttrs.integer(node, "ellipsis_mask", 0),
+        (int) NodeAttrs.integer(node, "new_axis_mask", 0),
+        (int) NodeAttrs.integer(node, "shrink_axis_mask", 0));
+    masks.check();
+    return context -> {
+      Tensor input = context.input(0);
+      Elements.requireMovable(node, input.dtype());
+      Tensor b = context.input(1);
+      Tensor e = context.input(2);
+      Tensor s = context.input(3);
+      if (b.shape().rank() != 1 || !b.shape().equals(e.shape()) || !b.shape().equals(s.shape())) {
+        throw new KernelException("Expected begin, end, and strides to be 1D equal size tensors, but got shapes "
+            + b.shape() + ", " + e.shape() + ", and " + s.shape() + " instead.");
+      }
+      StridedSliceSpec spec = StridedSliceSpec.resolve(input.shape().dims(), masks,
+          IndexTensors.valuesAllowingInt16(node, b, "begin"),
+          IndexTensors.valuesAllowingInt16(node, e, "end"),
+          IndexTensors.valuesAllowingInt16(node, s, "strides"));
+      long[] dims = input.shape().dims();
+      int[] index = Elements.strided(dims, Elements.identityAxes(dims.length), spec.begin(), spec.strides(), spec.sizes());
+      return List.of(Elements.gather(input, Shape.of(spec.finalShape()), index));
+    };
+  }
+}
