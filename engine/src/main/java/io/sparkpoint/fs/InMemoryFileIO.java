@@ -64,22 +64,7 @@ public final class InMemoryFileIO implements FileIO, SupportsRename, SupportsDir
 
       @Override
       public RandomAccessInput open() throws IOException {
-        byte[] data = data();
-        return new RandomAccessInput() {
-          @Override
-          public long length() {
-            return data.length;
-          }
-
-          @Override
-          public void readFully(long position, byte[] buffer, int offset, int length) throws IOException {
-            RandomAccessInput.checkRange(location, data.length, position, length);
-            System.arraycopy(data, (int) position, buffer, offset, length);
-          }
-
-          @Override
-          public void close() {}
-        };
+        return RandomAccessInput.ofBytes(location, data());
       }
 
       private byte[] data() throws FileNotFoundException {

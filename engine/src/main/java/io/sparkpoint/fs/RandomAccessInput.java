@@ -27,6 +27,25 @@ public interface RandomAccessInput extends Closeable {
     }
   }
 
+  /** An input over bytes held in memory, named {@code location} in errors; closing it does nothing. */
+  static RandomAccessInput ofBytes(String location, byte[] data) {
+    return new RandomAccessInput() {
+      @Override
+      public long length() {
+        return data.length;
+      }
+
+      @Override
+      public void readFully(long position, byte[] buffer, int offset, int length) throws IOException {
+        checkRange(location, data.length, position, length);
+        System.arraycopy(data, (int) position, buffer, offset, length);
+      }
+
+      @Override
+      public void close() {}
+    };
+  }
+
   default byte[] readFully(long position, int length) throws IOException {
     byte[] buffer = new byte[length];
     readFully(position, buffer, 0, length);

@@ -8,7 +8,6 @@ import io.sparkpoint.table.TableOptions;
 import io.sparkpoint.table.TableReader;
 import io.sparkpoint.table.TableWriter;
 import java.io.ByteArrayOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -111,23 +110,7 @@ final class IndexBytes {
   }
 
   static RandomAccessInput input(byte[] data) {
-    return new RandomAccessInput() {
-      @Override
-      public long length() {
-        return data.length;
-      }
-
-      @Override
-      public void readFully(long position, byte[] buffer, int offset, int length) throws EOFException {
-        if (position < 0 || position + length > data.length) {
-          throw new EOFException();
-        }
-        System.arraycopy(data, (int) position, buffer, offset, length);
-      }
-
-      @Override
-      public void close() {}
-    };
+    return RandomAccessInput.ofBytes("index", data);
   }
 
   static byte[] key(String name) {

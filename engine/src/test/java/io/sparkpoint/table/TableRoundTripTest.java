@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.sparkpoint.bytes.UnsignedBytes;
 import io.sparkpoint.fs.RandomAccessInput;
 import java.io.ByteArrayOutputStream;
-import java.io.EOFException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -120,23 +119,7 @@ class TableRoundTripTest {
   }
 
   static RandomAccessInput input(byte[] data) {
-    return new RandomAccessInput() {
-      @Override
-      public long length() {
-        return data.length;
-      }
-
-      @Override
-      public void readFully(long position, byte[] buffer, int offset, int length) throws EOFException {
-        if (position + length > data.length) {
-          throw new EOFException();
-        }
-        System.arraycopy(data, (int) position, buffer, offset, length);
-      }
-
-      @Override
-      public void close() {}
-    };
+    return RandomAccessInput.ofBytes("table", data);
   }
 
   private static byte[] bytes(String text) {
