@@ -30,7 +30,16 @@ object KernelConformance {
    * `const` makes it a Const node instead of a fed Placeholder.
    */
   final case class In(shape: Seq[Long], lo: Double = -10, hi: Double = 10, edges: Seq[Double] = Nil,
-      whole: Boolean = false, nz: Boolean = false, const: Boolean = false)
+      whole: Boolean = false, nz: Boolean = false, const: Boolean = false, dtype: Option[DType] = None) {
+    /** The input's dtype: its own when fixed (an axis, a shape, a condition), else the case's dtype under test. */
+    def dtypeFor(tested: DType): DType = dtype.getOrElse(tested)
+  }
+
+  /** A fixed-valued int32 Const input (an axis, a shape, a multiples vector): `ints(0, 1)`, or a scalar `ints(1)()`. */
+  def ints(values: Long*): In = In(Seq(values.size.toLong), edges = values.map(_.toDouble), const = true, dtype = Some(DType.INT32))
+  def int(value: Long): In = In(Nil, edges = Seq(value.toDouble), const = true, dtype = Some(DType.INT32))
+  /** A fed bool input: pseudo-random true/false, the first ones replaced by `edges` (non-zero = true). */
+  def bools(shape: Long*)(edges: Double*): In = In(shape, 0, 2, edges, whole = true, dtype = Some(DType.BOOL))
 
   /** Attr values that depend on the dtype under test. */
   case object Dt
@@ -57,12 +66,32 @@ object KernelConformance {
   /** A fetched TF tensor: dtype, shape (`,`-joined) and value strings. */
   final case class TfOut(dtype: String, shape: String, values: Seq[String])
 
+  // ---------------------------------------------------------------- inputs shared by the conformance suites
+
+  /** Edge values for ints and floats alike: 0, ±1, ±2e9 (int32 sums and products wrap, as in TF). */
+  val big = Seq(0.0, -1.0, 1.0, 2e9, -2e9)
+  def v(shape: Long*) = In(shape)
+  def e(shape: Long*) = In(shape, edges = big)
+  def pos(shape: Long*) = In(shape, 0.01, 100, edges = Seq(0, 1, 1e30, 4, 1e-30))
+  def m(shape: Long*) = In(shape, -3, 3)
+  /** IEEE specials, float dtypes only; `specials` and `specials2` pair up every interesting combination. */
+  val specials = In(Seq(8), edges = Seq(NaN, Inf, -Inf, -1, 0, -0.0, 2.5, Inf))
+  val specials2 = In(Seq(8), edges = Seq(1, NaN, Inf, Inf, -Inf, 0, -0.0, -Inf))
+  val intLimits = In(Seq(4), edges = Seq(-2147483648.0, 2147483647.0, 0, -7))
+
+  def u(op: String, in: In, dts: Seq[DType] = FI, fam: Family = Arith, label: String = "") =
+    KCase(op, Seq(in), dts, fam, label = label)
+  def b(op: String, x: In, y: In, dts: Seq[DType] = FI, fam: Family = Arith, label: String = "") =
+    KCase(op, Seq(x, y), dts, fam, label = label)
+  def mm(op: String, x: In, y: In, flags: (String, Boolean)*) = KCase(op, Seq(x, y), FI, Accumulating,
+    Seq("T" -> Dt) ++ flags, label = (flags.filter(_._2).map(_._1) ++ (if (x.shape.size != y.shape.size) Seq("broadcast") else Nil)).mkString(" "))
+
   // ------------------------------------------------------------------ values
 
   def values(in: In, dtype: DType, seed: Long): Seq[Double] = {
     val n = in.shape.product.toInt
     val rnd = new SplittableRandom(seed)
-    val integer = in.whole || dtype == DType.INT32 || dtype == DType.INT64
+    val integer = in.whole || dtype == DType.INT32 || dtype == DType.INT64 || dtype == DType.BOOL
     val random = Seq.fill(n) {
       val v = in.lo + (in.hi - in.lo) * rnd.nextDouble()
       val r = if (integer) math.rint(v) else v
@@ -82,6 +111,7 @@ object KernelConformance {
       case DType.INT64 =>
         v.foreach(x => require(x.isWhole, s"$x is no int64"))
         Tensor.ofLongs(s, v.map(_.toLong): _*)
+      case DType.BOOL => Tensor.ofBooleans(s, v.map(_ != 0): _*)
       case other => throw new IllegalArgumentException(s"no values for $other")
     }
   }
@@ -92,6 +122,7 @@ object KernelConformance {
   private def text(t: Tensor, i: Int): String = t.dtype() match {
     case DType.FLOAT => java.lang.Float.toString(t.doubleAt(i).toFloat)
     case DType.DOUBLE => java.lang.Double.toString(t.doubleAt(i))
+    case DType.BOOL => if (t.longAt(i) != 0) "true" else "false"
     case _ => t.longAt(i).toString
   }
 
@@ -122,10 +153,10 @@ object KernelConformance {
     val seed = index * 1000L + dtype.number()
     def skipped(why: String) = Combo(index, c, dtype, prefix, Nil, Nil, None, Some(why), Right(Nil))
     val inputs: Seq[(Operation, Option[Tensor])] = try c.ins.zipWithIndex.map { case (in, i) =>
-      val t = tensor(dtype, in.shape, values(in, dtype, seed + 7 * i))
+      val t = tensor(in.dtypeFor(dtype), in.shape, values(in, in.dtypeFor(dtype), seed + 7 * i))
       val b = if (in.const) g.opBuilder("Const", s"$prefix/x$i").setAttr("value", t)
       else g.opBuilder("Placeholder", s"$prefix/x$i").setAttr("shape", t.shape())
-      (b.setAttr("dtype", dtype).build(), if (in.const) None else Some(t))
+      (b.setAttr("dtype", t.dtype()).build(), if (in.const) None else Some(t))
     } catch { case e: IllegalArgumentException => return skipped(s"inputs not representable: ${e.getMessage}") }
     val op = if (c.op == "Placeholder") inputs.head._1 else try {
       val b = g.opBuilder(c.op, s"$prefix/op")
@@ -209,6 +240,11 @@ object KernelConformance {
     if (dtype.pythonName() != tf.dtype || ours.shape().dims().mkString(",") != tf.shape || ours.numElements() != tf.values.size)
       return (Some(header), 0, 0.0)
     val n = tf.values.size
+    if (dtype == DType.BOOL) {
+      val bad = (0 until n).filter(i => text(ours, i) != tf.values(i))
+      return (if (bad.isEmpty) None else Some(s"$header; ${bad.size} of $n elements differ, e.g. " +
+        bad.take(6).map(i => s"[$i] ours ${text(ours, i)} TF ${tf.values(i)}").mkString(", ")), n, 0.0)
+    }
     val got = (0 until n).map(i => if (isFloat(dtype)) ours.doubleAt(i) else ours.longAt(i).toDouble)
     val want = tf.values.map(parse(dtype, _))
     val maxAbs = want.filter(v => !v.isNaN && !v.isInfinite).map(math.abs).maxOption.getOrElse(0.0)

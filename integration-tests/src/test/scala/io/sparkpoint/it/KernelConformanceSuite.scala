@@ -1,15 +1,6 @@
 package io.sparkpoint.it
 
-import java.util.concurrent.atomic.AtomicInteger
-
-import scala.jdk.CollectionConverters._
-
-import org.scalatest.funsuite.AnyFunSuite
-import org.scalatest.matchers.should.Matchers
-
-import io.sparkpoint.exec.Session
-import io.sparkpoint.graph.Graph
-import io.sparkpoint.tensor.{DType, Shape}
+import io.sparkpoint.tensor.Shape
 
 /**
  * Every kernel against TensorFlow 2.18 (the tf-oracle's `run`): for each case and dtype, the same single-op
@@ -40,34 +31,18 @@ import io.sparkpoint.tensor.{DType, Shape}
  * one our kernel refuses on purpose ("Unsupported dtype": int32/int64 RealDiv, which has no TF CPU kernel either).
  *
  * To add a case, add one line to `cases` (an op, its inputs, its dtypes, its tolerance family, attrs if any).
+ * Other kernel families have suites of their own on [[ConformanceSuite]], with their tolerances in their headers;
+ * each suite launches the oracle once. The families and tolerances above hold for all of them.
  */
-class KernelConformanceSuite extends AnyFunSuite with Matchers {
+class KernelConformanceSuite extends ConformanceSuite(KernelConformanceSuite.cases)
+
+object KernelConformanceSuite {
   import KernelConformance._
-
-  // ---------------------------------------------------------------- inputs
-
-  /** Edge values for ints and floats alike: 0, ±1, ±2e9 (int32 sums and products wrap, as in TF). */
-  private val big = Seq(0.0, -1.0, 1.0, 2e9, -2e9)
-  private def v(shape: Long*) = In(shape)
-  private def e(shape: Long*) = In(shape, edges = big)
-  private def pos(shape: Long*) = In(shape, 0.01, 100, edges = Seq(0, 1, 1e30, 4, 1e-30))
-  private def m(shape: Long*) = In(shape, -3, 3)
-  /** IEEE specials, float dtypes only; `specials` and `specials2` pair up every interesting combination. */
-  private val specials = In(Seq(8), edges = Seq(NaN, Inf, -Inf, -1, 0, -0.0, 2.5, Inf))
-  private val specials2 = In(Seq(8), edges = Seq(1, NaN, Inf, Inf, -Inf, 0, -0.0, -Inf))
-  private val intLimits = In(Seq(4), edges = Seq(-2147483648.0, 2147483647.0, 0, -7))
-
-  private def u(op: String, in: In, dts: Seq[DType] = FI, fam: Family = Arith, label: String = "") =
-    KCase(op, Seq(in), dts, fam, label = label)
-  private def b(op: String, x: In, y: In, dts: Seq[DType] = FI, fam: Family = Arith, label: String = "") =
-    KCase(op, Seq(x, y), dts, fam, label = label)
-  private def mm(op: String, x: In, y: In, flags: (String, Boolean)*) = KCase(op, Seq(x, y), FI, Accumulating,
-    Seq("T" -> Dt) ++ flags, label = (flags.filter(_._2).map(_._1) ++ (if (x.shape.size != y.shape.size) Seq("broadcast") else Nil)).mkString(" "))
 
   // ---------------------------------------------------------------- cases (one line each)
 
   private val binary = Seq("Add", "AddV2", "Sub", "Mul", "Maximum", "Minimum")
-  private val cases: Seq[KCase] = Seq(
+  val cases: Seq[KCase] = Seq(
     KCase("Const", Nil, FI, Exact, Seq("dtype" -> Dt, "value" -> ValueOf(e(2, 3)))),
     KCase("PlaceholderWithDefault", Seq(In(Seq(2, 2), const = true)), FI, Exact, Seq("dtype" -> Dt, "shape" -> Shape.of(2, 2)), label = "default"),
     KCase("PlaceholderWithDefault", Seq(e(2, 2)), FI, Exact, Seq("dtype" -> Dt, "shape" -> Shape.of(2, 2)), label = "fed"),
@@ -140,58 +115,4 @@ class KernelConformanceSuite extends AnyFunSuite with Matchers {
     u(op, In(Seq(3, 3), edges = Seq(Inf, 1, 2, NaN, 0, 1, -Inf, 0, 1)), F, Transcendental, "NaN inf"),
   ))
 
-  // ---------------------------------------------------------------- running
-
-  private val graph = new Graph()
-  private val launches = new AtomicInteger()
-  private val compared = new AtomicInteger()
-  /** The largest |ours - tf| / tolerance seen, per (family, dtype): how much room the tolerances leave. */
-  private val worst = new java.util.concurrent.ConcurrentHashMap[String, Double]()
-
-  /** Every (case, dtype): its subgraph added to `graph` and run by our Session. */
-  private lazy val combos: Map[(Int, DType), Combo] = {
-    val session = new Session(graph)
-    (for ((c, i) <- cases.zipWithIndex; d <- c.dtypes) yield (i, d) -> build(graph, session, i, c, d)).toMap
-  }
-
-  /** TensorFlow's outputs for every subgraph we did not skip: as few oracle launches as possible (1 when all run). */
-  private lazy val tf: Map[String, Either[String, TfOut]] = {
-    val run = combos.values.filter(_.skip.isEmpty).toSeq.sortBy(c => (c.index, c.prefix))
-    runTf(graph.toGraphDef(), run, launches)
-  }
-
-  for ((c, i) <- cases.zipWithIndex; d <- c.dtypes) {
-    test(f"$i%03d ${c.name} [${d.pythonName()}]") {
-      val combo = combos((i, d))
-      combo.skip.filter(_.startsWith("inputs")).foreach(why => fail(s"the case is wrong: $why"))
-      assume(combo.skip.isEmpty, combo.skip.getOrElse(""))
-      val theirs = combo.fetches.map(f => tf.getOrElse(f, tf.getOrElse(combo.prefix, Left(s"TF did not return $f"))))
-      val clue = s"${combo.prefix}: ${c.op} ${c.attrs.map { case (k, v) => s"$k=$v" }.mkString(" ")}; inputs ${describeInputs(combo)}"
-      withClue(clue + "\n") {
-        combo.ours match {
-          case Left(error) => fail(s"our kernel failed: $error; TF: ${theirs.mkString(", ")}")
-          case Right(ours) =>
-            ours.size shouldBe combo.fetches.size
-            for (((o, t), f) <- ours.zip(theirs).zip(combo.fetches)) t match {
-              case Left(error) => fail(s"$f: TF failed where our kernel succeeded: $error")
-              case Right(out) =>
-                val (problem, n, w) = compare(c.family, o, out)
-                compared.addAndGet(n)
-                if (d == DType.FLOAT || d == DType.DOUBLE) worst.merge(s"${c.family} ${d.pythonName()}", w, (a: Double, b: Double) => math.max(a, b))
-                problem.foreach(p => fail(s"$f: $p"))
-            }
-        }
-      }
-    }
-  }
-
-  test("summary: cases, comparisons, skips and oracle launches") {
-    val all = combos.values.toSeq
-    val skipped = all.filter(_.skip.nonEmpty)
-    info(s"${cases.size} cases, ${all.size} (case, dtype) subgraphs, ${all.size - skipped.size} run in both, " +
-      s"${skipped.size} skipped, ${compared.get} elements compared, ${launches.get} oracle launch(es)")
-    worst.asScala.toSeq.sorted.foreach { case (k, w) => info(f"$k: largest |ours - tf| / tolerance = $w%.2g") }
-    skipped.groupBy(s => (s.c.op, s.dtype.pythonName())).keys.toSeq.sorted.foreach { case (op, d) => info(s"skipped: $op $d") }
-    all.size - skipped.size should be > 0
-  }
 }

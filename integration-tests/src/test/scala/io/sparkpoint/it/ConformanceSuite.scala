@@ -1,0 +1,76 @@
+package io.sparkpoint.it
+
+import java.util.concurrent.atomic.AtomicInteger
+
+import scala.jdk.CollectionConverters._
+
+import org.scalatest.funsuite.AnyFunSuite
+import org.scalatest.matchers.should.Matchers
+
+import io.sparkpoint.exec.Session
+import io.sparkpoint.graph.Graph
+import io.sparkpoint.tensor.DType
+
+/**
+ * Runs a list of kernel cases in our Session and in TensorFlow 2.18 (one oracle launch for the whole list when all
+ * pass) and compares them element by element, one test per (case, dtype); see [[KernelConformance]] for the
+ * machinery and [[KernelConformanceSuite]] for the tolerance table every suite shares.
+ */
+abstract class ConformanceSuite(cases: Seq[KernelConformance.KCase]) extends AnyFunSuite with Matchers {
+  import KernelConformance._
+
+  // ---------------------------------------------------------------- running
+
+  private val graph = new Graph()
+  private val launches = new AtomicInteger()
+  private val compared = new AtomicInteger()
+  /** The largest |ours - tf| / tolerance seen, per (family, dtype): how much room the tolerances leave. */
+  private val worst = new java.util.concurrent.ConcurrentHashMap[String, Double]()
+
+  /** Every (case, dtype): its subgraph added to `graph` and run by our Session. */
+  private lazy val combos: Map[(Int, DType), Combo] = {
+    val session = new Session(graph)
+    (for ((c, i) <- cases.zipWithIndex; d <- c.dtypes) yield (i, d) -> build(graph, session, i, c, d)).toMap
+  }
+
+  /** TensorFlow's outputs for every subgraph we did not skip: as few oracle launches as possible (1 when all run). */
+  private lazy val tf: Map[String, Either[String, TfOut]] = {
+    val run = combos.values.filter(_.skip.isEmpty).toSeq.sortBy(c => (c.index, c.prefix))
+    runTf(graph.toGraphDef(), run, launches)
+  }
+
+  for ((c, i) <- cases.zipWithIndex; d <- c.dtypes) {
+    test(f"$i%03d ${c.name} [${d.pythonName()}]") {
+      val combo = combos((i, d))
+      combo.skip.filter(_.startsWith("inputs")).foreach(why => fail(s"the case is wrong: $why"))
+      assume(combo.skip.isEmpty, combo.skip.getOrElse(""))
+      val theirs = combo.fetches.map(f => tf.getOrElse(f, tf.getOrElse(combo.prefix, Left(s"TF did not return $f"))))
+      val clue = s"${combo.prefix}: ${c.op} ${c.attrs.map { case (k, v) => s"$k=$v" }.mkString(" ")}; inputs ${describeInputs(combo)}"
+      withClue(clue + "\n") {
+        combo.ours match {
+          case Left(error) => fail(s"our kernel failed: $error; TF: ${theirs.mkString(", ")}")
+          case Right(ours) =>
+            ours.size shouldBe combo.fetches.size
+            for (((o, t), f) <- ours.zip(theirs).zip(combo.fetches)) t match {
+              case Left(error) => fail(s"$f: TF failed where our kernel succeeded: $error")
+              case Right(out) =>
+                val (problem, n, w) = compare(c.family, o, out)
+                compared.addAndGet(n)
+                if (d == DType.FLOAT || d == DType.DOUBLE) worst.merge(s"${c.family} ${d.pythonName()}", w, (a: Double, b: Double) => math.max(a, b))
+                problem.foreach(p => fail(s"$f: $p"))
+            }
+        }
+      }
+    }
+  }
+
+  test("summary: cases, comparisons, skips and oracle launches") {
+    val all = combos.values.toSeq
+    val skipped = all.filter(_.skip.nonEmpty)
+    info(s"${cases.size} cases, ${all.size} (case, dtype) subgraphs, ${all.size - skipped.size} run in both, " +
+      s"${skipped.size} skipped, ${compared.get} elements compared, ${launches.get} oracle launch(es)")
+    worst.asScala.toSeq.sorted.foreach { case (k, w) => info(f"$k: largest |ours - tf| / tolerance = $w%.2g") }
+    skipped.groupBy(s => (s.c.op, s.dtype.pythonName())).keys.toSeq.sorted.foreach { case (op, d) => info(s"skipped: $op $d") }
+    all.size - skipped.size should be > 0
+  }
+}
