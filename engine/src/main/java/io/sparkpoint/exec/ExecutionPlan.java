@@ -202,7 +202,13 @@ public final class ExecutionPlan {
         preds.add(input.op());
       }
     }
-    preds.addAll(op.controlInputs());
+    for (Operation control : op.controlInputs()) {
+      // as in TensorFlow, a fed Placeholder satisfies the control edges out of it; other fed ops still run
+      boolean placeholder = control.type().equals("Placeholder") || control.type().equals("PlaceholderV2");
+      if (!(placeholder && fed.contains(control.output(0)))) {
+        preds.add(control);
+      }
+    }
     return preds;
   }
 }

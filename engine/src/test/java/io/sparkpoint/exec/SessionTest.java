@@ -112,6 +112,18 @@ class SessionTest {
   }
 
   @Test
+  void aFedPlaceholderSatisfiesTheControlEdgesOutOfIt() {
+    Output x = placeholder(graph, "x", -1, 4);
+    graph.opBuilder("Identity", "id").addInput(x).addControlInput(x.op()).setAttr("T", DType.FLOAT).build();
+    Session session = new Session(graph, registry);
+
+    Tensor out = session.run(Map.of("x:0", Tensor.ofFloats(Shape.of(1, 4), 1, 2, 3, 4)), List.of("id:0")).get(0);
+
+    assertThat(out.shape()).isEqualTo(Shape.of(1, 4));
+    assertThat(session.plan(List.of("x:0"), List.of("id:0"), List.of()).nodeNames()).containsExactly("id");
+  }
+
+  @Test
   void aPlaceholderThatIsNotFedFailsInTensorFlowsWords() {
     placeholder(graph, "x", -1, 4);
     Session session = new Session(graph, registry);

@@ -7,10 +7,6 @@ import io.sparkpoint.exec.KernelContext;
 import io.sparkpoint.exec.KernelFactory;
 import io.sparkpoint.exec.KernelRegistry;
 import io.sparkpoint.exec.VariableStore;
-import io.sparkpoint.kernels.array.ArrayKernels;
-import io.sparkpoint.kernels.math.MathKernels;
-import io.sparkpoint.kernels.nn.NnKernels;
-import io.sparkpoint.kernels.reduce.ReduceKernels;
 import io.sparkpoint.proto.AttrValue;
 import io.sparkpoint.proto.NodeDef;
 import io.sparkpoint.tensor.DType;
@@ -27,14 +23,8 @@ public final class KernelRunner {
   public static final double FLOAT32_TOLERANCE = 1e-6;
   public static final double FLOAT64_TOLERANCE = 1e-12;
 
-  private static final KernelRegistry REGISTRY = new KernelRegistry();
-
-  static {
-    new MathKernels().register(REGISTRY);
-    new NnKernels().register(REGISTRY);
-    new ArrayKernels().register(REGISTRY);
-    new ReduceKernels().register(REGISTRY);
-  }
+  /** Every kernel provider listed in META-INF/services, as the Session finds them. */
+  private static final KernelRegistry REGISTRY = KernelRegistry.fromServiceLoader();
 
   private KernelRunner() {}
 
