@@ -119,6 +119,9 @@ public final class Checkpoints {
     if (paths.isEmpty() || !paths.get(paths.size() - 1).equals(state.modelCheckpointPath())) {
       paths.add(state.modelCheckpointPath());
     }
+    if (!Locations.isAbsolute(directory) && !Locations.hasScheme(directory)) {
+      style = PathStyle.RELATIVE; // as TensorFlow: with a relative directory, paths are written relative to it
+    }
     List<String> written = new ArrayList<>();
     for (String path : paths) {
       written.add(style.render(directory, path));

@@ -21,7 +21,7 @@ final class Executor {
    * @throws KernelException "Node 'x' (op MatMul, inputs [2,3] [4,5]): ..." when a node fails
    * @throws IllegalArgumentException when a fed value does not fit its tensor
    */
-  static List<Tensor> run(ExecutionPlan plan, Map<String, Tensor> feeds, VariableStore variables) {
+  static List<Tensor> run(ExecutionPlan plan, Map<String, Tensor> feeds, VariableStore variables, Map<Class<?>, Object> services) {
     Tensor[] values = new Tensor[plan.slotCount];
     for (Map.Entry<String, Tensor> feed : feeds.entrySet()) {
       String name = ExecutionPlan.tensorName(feed.getKey());
@@ -31,7 +31,7 @@ final class Executor {
       values[spec.slot()] = value;
     }
     for (ExecutionPlan.Step step : plan.steps) {
-      runStep(plan, step, values, variables);
+      runStep(plan, step, values, variables, services);
     }
     List<Tensor> fetched = new ArrayList<>(plan.fetchSlots.length);
     for (int slot : plan.fetchSlots) {
@@ -40,7 +40,8 @@ final class Executor {
     return fetched;
   }
 
-  private static void runStep(ExecutionPlan plan, ExecutionPlan.Step step, Tensor[] values, VariableStore variables) {
+  private static void runStep(
+      ExecutionPlan plan, ExecutionPlan.Step step, Tensor[] values, VariableStore variables, Map<Class<?>, Object> services) {
     int[] in = step.inputSlots();
     Tensor[] inputs = new Tensor[in.length];
     List<Tensor> outputs;
@@ -55,7 +56,7 @@ final class Executor {
         }
         inputs[i] = isRef && !step.refInputs()[i] ? variables.read(variableName(value)) : value;
       }
-      outputs = step.kernel().compute(new Context(step.node(), Arrays.asList(inputs), variables));
+      outputs = step.kernel().compute(new Context(step.node(), Arrays.asList(inputs), variables, services));
     } catch (RuntimeException e) {
       throw new KernelException(describe(step.node(), inputs) + e.getMessage(), e);
     }
@@ -106,5 +107,11 @@ final class Executor {
     return text.append("): ").toString();
   }
 
-  private record Context(NodeDef node, List<Tensor> inputs, VariableStore variables) implements KernelContext {}
+  private record Context(NodeDef node, List<Tensor> inputs, VariableStore variables, Map<Class<?>, Object> services)
+      implements KernelContext {
+    @Override
+    public <T> T service(Class<T> type) {
+      return type.cast(services.get(type));
+    }
+  }
 }

@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class InMemoryVariableStore implements VariableStore {
   private final Map<String, Tensor> values = new ConcurrentHashMap<>();
+  private final Map<String, io.sparkpoint.tensor.Shape> declared = new ConcurrentHashMap<>();
 
   @Override
   public Tensor read(String name) {
@@ -31,6 +32,16 @@ public final class InMemoryVariableStore implements VariableStore {
   @Override
   public boolean isInitialized(String name) {
     return values.containsKey(name);
+  }
+
+  @Override
+  public void declareShape(String name, io.sparkpoint.tensor.Shape shape) {
+    declared.putIfAbsent(name, shape);
+  }
+
+  @Override
+  public io.sparkpoint.tensor.Shape declaredShape(String name) {
+    return declared.get(name);
   }
 
   /** The initialized variables and their current values, sorted by name. */

@@ -19,4 +19,12 @@ public interface KernelContext {
 
   /** The session's variables; only variable and checkpoint ops use them. */
   VariableStore variables();
+
+  /**
+   * A service the session was given with {@link Session#withService} (the checkpoint ops take
+   * their {@code io.sparkpoint.fs.FileIO} from here), or null: the executor knows no services.
+   */
+  default <T> T service(Class<T> type) {
+    return null;
+  }
 }

@@ -37,6 +37,7 @@ public final class Session {
   private final KernelRegistry kernels;
   private final VariableStore variables;
   private final Map<PlanKey, ExecutionPlan> plans = new ConcurrentHashMap<>();
+  private final Map<Class<?>, Object> services = new ConcurrentHashMap<>();
 
   /** A session with every kernel on the classpath and its own in-memory variables. */
   public Session(Graph graph) {
@@ -68,7 +69,7 @@ public final class Session {
    */
   public List<Tensor> run(Map<String, Tensor> feeds, List<String> fetches, List<String> targets) {
     ExecutionPlan plan = plan(feeds.keySet(), fetches, targets);
-    return Executor.run(plan, feeds, variables);
+    return Executor.run(plan, feeds, variables, services);
   }
 
   /** Runs with no targets. */
@@ -123,6 +124,23 @@ public final class Session {
     if (!initializers.isEmpty()) {
       run(Map.of(), List.of(), initializers);
     }
+  }
+
+  /**
+   * Gives kernels a service, for example the {@code io.sparkpoint.fs.FileIO} the checkpoint ops
+   * read and write through (without one they use the Hadoop FileSystem API with default settings).
+   * Set services before the first run.
+   *
+   * @return this session
+   */
+  public <T> Session withService(Class<T> type, T service) {
+    services.put(type, type.cast(Objects.requireNonNull(service, "service")));
+    return this;
+  }
+
+  /** The service of this type, or null. */
+  public <T> T service(Class<T> type) {
+    return type.cast(services.get(type));
   }
 
   public Graph graph() {

@@ -17,4 +17,15 @@ public interface VariableStore {
   void assign(String name, Tensor value);
 
   boolean isInitialized(String name);
+
+  /**
+   * Records a variable's declared, fully defined shape (VariableV2's {@code shape} attr), so that a
+   * validating Assign to an uninitialized variable checks it, as TensorFlow does.
+   */
+  default void declareShape(String name, io.sparkpoint.tensor.Shape shape) {}
+
+  /** The declared shape, or null when unknown. */
+  default io.sparkpoint.tensor.Shape declaredShape(String name) {
+    return null;
+  }
 }

@@ -20,6 +20,7 @@ import java.util.function.Predicate;
  */
 public final class InMemoryFileIO implements FileIO, SupportsRename, SupportsDirectories {
   private final Map<String, byte[]> files = new ConcurrentSkipListMap<>();
+  private final Map<String, Long> modified = new ConcurrentSkipListMap<>();
   private final TreeSet<String> directories = new TreeSet<>();
   private volatile Predicate<String> renameFailure = target -> false;
 
@@ -38,6 +39,13 @@ public final class InMemoryFileIO implements FileIO, SupportsRename, SupportsDir
 
   public void put(String location, byte[] data) {
     files.put(location, data.clone());
+    modified.put(location, System.currentTimeMillis());
+  }
+
+  /** Sets a file's modification time, for tests of code that reads it. */
+  public void setLastModified(String location, long millis) {
+    contents(location);
+    modified.put(location, millis);
   }
 
   public List<String> allFiles() {
@@ -60,6 +68,12 @@ public final class InMemoryFileIO implements FileIO, SupportsRename, SupportsDir
       @Override
       public boolean exists() {
         return files.containsKey(location);
+      }
+
+      @Override
+      public long lastModifiedMillis() throws IOException {
+        data();
+        return modified.getOrDefault(location, 0L);
       }
 
       @Override
@@ -123,6 +137,7 @@ public final class InMemoryFileIO implements FileIO, SupportsRename, SupportsDir
             if (!closed) {
               closed = true;
               files.put(location, buffer.toByteArray());
+              modified.put(location, System.currentTimeMillis());
             }
           }
         };
@@ -132,6 +147,7 @@ public final class InMemoryFileIO implements FileIO, SupportsRename, SupportsDir
 
   @Override
   public boolean deleteFile(String location) {
+    modified.remove(location);
     return files.remove(location) != null;
   }
 
@@ -153,7 +169,9 @@ public final class InMemoryFileIO implements FileIO, SupportsRename, SupportsDir
       throw new FileNotFoundException(from + "; No such file or directory");
     }
     files.put(to, data);
+    modified.put(to, modified.getOrDefault(from, System.currentTimeMillis()));
     files.remove(from);
+    modified.remove(from);
   }
 
   @Override

@@ -13,6 +13,13 @@ public interface InputFile {
 
   boolean exists() throws IOException;
 
+  /**
+   * The file's modification time, in milliseconds since the epoch.
+   *
+   * @throws java.io.FileNotFoundException when the file does not exist
+   */
+  long lastModifiedMillis() throws IOException;
+
   /** Opens the file for positioned reads. */
   RandomAccessInput open() throws IOException;
 }

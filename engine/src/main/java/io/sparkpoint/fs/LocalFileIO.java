@@ -60,6 +60,15 @@ public final class LocalFileIO implements FileIO, SupportsRename, SupportsDirect
       }
 
       @Override
+      public long lastModifiedMillis() throws IOException {
+        try {
+          return Files.getLastModifiedTime(path).toMillis();
+        } catch (NoSuchFileException e) {
+          throw new FileNotFoundException(location + "; No such file or directory");
+        }
+      }
+
+      @Override
       public RandomAccessInput open() throws IOException {
         FileChannel channel;
         try {

@@ -46,6 +46,20 @@ public final class Graph {
     return new OperationBuilder(this, type, uniqueName(name));
   }
 
+  /**
+   * Starts an operation named exactly as {@code scope} (TensorFlow's {@code with name_scope(n) as
+   * name: op(..., name=name)}), so an op and the nodes made for it share one name: {@code
+   * save/SaveV2} and {@code save/SaveV2/tensor_names}.
+   *
+   * @throws IllegalArgumentException when an operation already has that name
+   */
+  public OperationBuilder opBuilderNamedAfter(NameScope scope, String type) {
+    if (operations.containsKey(scope.name())) {
+      throw new IllegalArgumentException("Duplicate node name in graph: '" + scope.name() + "'");
+    }
+    return new OperationBuilder(this, type, scope.name());
+  }
+
   /** The operation named exactly {@code name}, or null. */
   public Operation operation(String name) {
     return operations.get(name);

@@ -21,6 +21,11 @@ public final class OperationBuilder {
     this.node = NodeDef.newBuilder().setOp(type).setName(name);
   }
 
+  /** The name the operation will have (its scope and uniqueness suffix applied). */
+  public String name() {
+    return node.getName();
+  }
+
   public OperationBuilder addInput(Output input) {
     checkSameGraph(input.op());
     node.addInput(input.inputString());

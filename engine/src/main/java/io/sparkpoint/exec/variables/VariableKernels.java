@@ -27,8 +27,8 @@ import java.util.List;
 public final class VariableKernels implements KernelProvider {
   @Override
   public void register(KernelRegistry registry) {
-    registry.register("VariableV2", VariableKernels::handle);
-    registry.register("Variable", VariableKernels::handle);
+    registry.register("VariableV2", VariableKernels::refHandle);
+    registry.register("Variable", VariableKernels::refHandle);
     registry.register("VarHandleOp", VariableKernels::handle);
     registry.register("Assign", VariableKernels::assign);
     registry.register("IsVariableInitialized", node -> VariableKernels::isInitialized);
@@ -49,6 +49,25 @@ public final class VariableKernels implements KernelProvider {
     return context -> handle;
   }
 
+  /** A ref variable's handle; it declares the variable's shape when fully defined, for Assign's validation. */
+  private static Kernel refHandle(NodeDef node) {
+    String name = variableName(node);
+    List<Tensor> handle = List.of(Tensor.ofStrings(Shape.scalar(), name));
+    AttrValue shapeAttr = node.getAttrMap().get("shape");
+    Shape declared = null;
+    if (shapeAttr != null && !shapeAttr.getShape().getUnknownRank()
+        && shapeAttr.getShape().getDimList().stream().allMatch(d -> d.getSize() >= 0)) {
+      declared = Shape.of(shapeAttr.getShape().getDimList().stream().mapToLong(d -> d.getSize()).toArray());
+    }
+    Shape shape = declared;
+    return context -> {
+      if (shape != null) {
+        context.variables().declareShape(name, shape);
+      }
+      return handle;
+    };
+  }
+
   /** Assign(ref, value): validate_shape checks an initialized variable's shape; use_locking is implied (assignments are atomic). */
   private static Kernel assign(NodeDef node) {
     AttrValue validate = node.getAttrMap().get("validate_shape");
@@ -56,10 +75,11 @@ public final class VariableKernels implements KernelProvider {
     return context -> {
       String name = nameOf(context, 0);
       Tensor value = context.input(1);
-      if (context.variables().isInitialized(name)) {
-        Tensor old = context.variables().read(name);
-        if (validateShape && !old.shape().equals(value.shape())) {
-          throw new KernelException("Assign requires shapes of both tensors to match. lhs shape= " + old.shape()
+      if (validateShape) {
+        Shape lhs = context.variables().isInitialized(name) ? context.variables().read(name).shape()
+            : context.variables().declaredShape(name);
+        if (lhs != null && !lhs.equals(value.shape())) {
+          throw new KernelException("Assign requires shapes of both tensors to match. lhs shape= " + lhs
               + " rhs shape= " + value.shape());
         }
       }

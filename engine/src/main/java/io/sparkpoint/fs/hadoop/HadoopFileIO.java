@@ -44,6 +44,15 @@ public final class HadoopFileIO implements FileIO, SupportsRename, SupportsDirec
     return new HadoopFileIO(new Configuration());
   }
 
+  /** One shared FileIO with a default configuration, made on first use (a Configuration is not free). */
+  public static HadoopFileIO shared() {
+    return Shared.IO;
+  }
+
+  private static final class Shared {
+    static final HadoopFileIO IO = withDefaults();
+  }
+
   FileSystem fileSystem(Path path) {
     try {
       FileSystem fs = path.getFileSystem(conf);

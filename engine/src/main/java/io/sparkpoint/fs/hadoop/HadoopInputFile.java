@@ -39,6 +39,15 @@ final class HadoopInputFile implements InputFile {
   }
 
   @Override
+  public long lastModifiedMillis() throws IOException {
+    try {
+      return fs.getFileStatus(path).getModificationTime();
+    } catch (FileNotFoundException e) {
+      throw new FileNotFoundException(location + "; No such file or directory");
+    }
+  }
+
+  @Override
   public RandomAccessInput open() throws IOException {
     long length = length();
     FSDataInputStream stream = fs.open(path);

@@ -1,0 +1,105 @@
+package io.sparkpoint.graph;
+
+import io.sparkpoint.proto.VariableDef;
+import io.sparkpoint.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * TF1's variables, as {@code tf.Variable} and {@code tf.compat.v1.get_variable} put them in a graph,
+ * registered in the global variables collection (and the trainable one) so Savers,
+ * {@code global_variables_initializer} and {@code .meta} files see them.
+ */
+public final class Variables {
+  private Variables() {}
+
+  /**
+   * {@code tf.Variable(initial, name=name)}, ref style: {@code name/initial_value} (Const),
+   * {@code name} (VariableV2), {@code name/Assign} and {@code name/read}.
+   *
+   * @return the variable's value, {@code name/read:0}
+   */
+  public static Output variable(Graph graph, String name, Tensor initial) {
+    return variable(graph, name, constant(graph, name + "/initial_value", initial), true);
+  }
+
+  /** A ref-style variable initialized from an existing tensor (whose static shape is {@code initial}'s). */
+  public static Output variable(Graph graph, String name, Output initial, boolean trainable) {
+    Tensor shapeSource = null;
+    Operation initOp = initial.op();
+    io.sparkpoint.proto.AttrValue value = initOp.attr("value");
+    if (value != null) {
+      shapeSource = io.sparkpoint.tensor.TensorProtos.fromProto(value.getTensor());
+    }
+    if (shapeSource == null) {
+      throw new IllegalArgumentException("Cannot infer the shape of variable " + name + " from " + initial.name()
+          + ": initialize it from a Const");
+    }
+    Operation variable = graph.opBuilder("VariableV2", name).setAttr("dtype", shapeSource.dtype()).setAttr("shape", shapeSource.shape())
+        .build();
+    Operation assign = graph.opBuilder("Assign", variable.name() + "/Assign").addInput(variable.output(0)).addInput(initial)
+        .setAttr("T", shapeSource.dtype()).setAttr("_class", colocation(variable)).build();
+    Operation read = graph.opBuilder("Identity", variable.name() + "/read").addInput(variable.output(0))
+        .setAttr("T", shapeSource.dtype()).setAttr("_class", colocation(variable)).build();
+    register(graph, VariableDef.newBuilder().setVariableName(variable.name() + ":0").setInitialValueName(initial.name())
+        .setInitializerName(assign.name()).setSnapshotName(read.name() + ":0").setTrainable(trainable).build(), trainable);
+    return read.output(0);
+  }
+
+  /**
+   * A resource variable as TF2's {@code tf.compat.v1} builds it: {@code name} (VarHandleOp),
+   * {@code name/Initializer/initial_value}, {@code name/Assign} (AssignVariableOp) and
+   * {@code name/Read/ReadVariableOp}.
+   *
+   * @return the read tensor
+   */
+  public static Output resourceVariable(Graph graph, String name, Tensor initial) {
+    OperationBuilder builder = graph.opBuilder("VarHandleOp", name);
+    Operation handle = builder.setAttr("dtype", initial.dtype()).setAttr("shape", initial.shape()).setAttr("shared_name", builder.name())
+        .build();
+    Output init = constant(graph, handle.name() + "/Initializer/initial_value", initial);
+    Operation assign = graph.opBuilder("AssignVariableOp", handle.name() + "/Assign").addInput(handle.output(0)).addInput(init)
+        .setAttr("dtype", initial.dtype()).build();
+    Operation read = graph.opBuilder("ReadVariableOp", handle.name() + "/Read/ReadVariableOp").addInput(handle.output(0))
+        .setAttr("dtype", initial.dtype()).build();
+    register(graph, VariableDef.newBuilder().setVariableName(handle.name() + ":0").setInitialValueName(init.name())
+        .setInitializerName(assign.name()).setSnapshotName(read.name() + ":0").setIsResource(true).setTrainable(true).build(), true);
+    return read.output(0);
+  }
+
+  /** {@code tf.global_variables_initializer()}: a NoOp {@code init} after every global variable's initializer. */
+  public static Operation globalVariablesInitializer(Graph graph) {
+    OperationBuilder init = graph.opBuilder("NoOp", "init");
+    for (Object item : graph.getCollection(GraphCollections.GLOBAL_VARIABLES)) {
+      String initializer = ((VariableDef) item).getInitializerName();
+      init.addControlInput(graph.getOperationByName(initializer.endsWith(":0") ? initializer.substring(0, initializer.length() - 2) : initializer));
+    }
+    return init.build();
+  }
+
+  /** The op names of the global variables, in creation order. */
+  public static List<String> globalVariableNames(Graph graph) {
+    List<String> names = new ArrayList<>();
+    for (Object item : graph.getCollection(GraphCollections.GLOBAL_VARIABLES)) {
+      String name = ((VariableDef) item).getVariableName();
+      names.add(name.endsWith(":0") ? name.substring(0, name.length() - 2) : name);
+    }
+    return names;
+  }
+
+  private static void register(Graph graph, VariableDef def, boolean trainable) {
+    graph.addToCollection(GraphCollections.GLOBAL_VARIABLES, def);
+    if (trainable) {
+      graph.addToCollection(GraphCollections.TRAINABLE_VARIABLES, def);
+    }
+  }
+
+  private static Output constant(Graph graph, String name, Tensor value) {
+    return graph.opBuilder("Const", name).setAttr("dtype", value.dtype()).setAttr("value", value).build().output(0);
+  }
+
+  private static io.sparkpoint.proto.AttrValue colocation(Operation op) {
+    return io.sparkpoint.proto.AttrValue.newBuilder().setList(io.sparkpoint.proto.AttrValue.ListValue.newBuilder()
+        .addS(com.google.protobuf.ByteString.copyFromUtf8("loc:@" + op.name()))).build();
+  }
+}
