@@ -30,16 +30,7 @@ class GraphOracleSuite extends AnyFunSuite with Matchers {
   private val io = HadoopFileIO.withDefaults()
   private val registry = OpRegistry.standard()
 
-  /** One line the oracle's `run` writes: `name \t dtype \t shape \t values`. */
-  private final case class Fetched(name: String, dtype: String, shape: String, values: Seq[String]) {
-    def floats: Seq[Float] = values.map(_.toFloat)
-  }
-
-  private def readValues(path: Path): Seq[Fetched] =
-    Files.readAllLines(path, StandardCharsets.UTF_8).asScala.toSeq.filter(l => l.nonEmpty && !l.startsWith("#")).map { line =>
-      val Array(name, dtype, shape, values) = line.split("\t", -1)
-      Fetched(name, dtype, shape, if (values.isEmpty) Seq.empty else values.split(",", -1).toSeq)
-    }
+  import Oracle.{Fetched, readValues}
 
   /** What TensorFlow 2.18 logs (at ERROR level, then goes on) when a NodeDef has an attr its OpDef lacks. */
   private val UnknownAttrLog = "which is not in the op definition"
@@ -49,18 +40,15 @@ class GraphOracleSuite extends AnyFunSuite with Matchers {
    * Also checks that TensorFlow did not complain about unknown attrs while importing.
    */
   private def runWithTensorFlow(graph: Path, fetches: Seq[String], feeds: Seq[String] = Nil, targets: Seq[String] = Nil): Seq[Fetched] = {
-    val values = Files.createTempDirectory("graph-values").resolve("values.tsv")
-    val args = Seq("run", graph.toString, values.toString, "--fetch", fetches.mkString(",")) ++
-      feeds.flatMap(f => Seq("--feed", f)) ++ targets.flatMap(t => Seq("--target", t))
-    val run = Oracle.run(args: _*)
-    withClue(s"oracle ${args.mkString(" ").take(500)}\n${run.stderr.takeRight(3000)}") {
+    val (run, fetched) = Oracle.runGraph(graph, fetches, feeds, targets)
+    withClue(s"oracle run $graph ${fetches.mkString(",")}\n${run.stderr.takeRight(3000)}") {
       run.exitCode shouldBe 0
       run.stderr should not include UnknownAttrLog
     }
-    val fetched = readValues(values)
     fetched.map(_.name) shouldBe fetches
     fetched
   }
+
 
   private def writeGraph(graph: GraphDef, file: Path): Path = {
     GraphIO.write(io, graph, file.toString, GraphIO.isTextName(file.toString))

@@ -18,6 +18,29 @@ final case class ManifestLine(name: String, dtype: String, shape: Seq[Long], sli
 object Oracle {
   final case class Run(exitCode: Int, stdout: String, stderr: String)
 
+  /** One line the oracle's `run` writes: `name \t dtype \t shape \t values`. */
+  final case class Fetched(name: String, dtype: String, shape: String, values: Seq[String]) {
+    def floats: Seq[Float] = values.map(_.toFloat)
+  }
+
+  def readValues(path: Path): Seq[Fetched] =
+    Files.readAllLines(path, StandardCharsets.UTF_8).asScala.toSeq.filter(l => l.nonEmpty && !l.startsWith("#")).map { line =>
+      val Array(name, dtype, shape, values) = line.split("\t", -1)
+      Fetched(name, dtype, shape, if (values.isEmpty) Seq.empty else values.split(",", -1).toSeq)
+    }
+
+  /**
+   * TensorFlow imports `graph` (a GraphDef file) and runs `targets` first, then `fetches`, both with `feeds`
+   * (`NAME=DTYPE:SHAPE:VALUES`). Returns the launch and, when it succeeded, the fetched values.
+   */
+  def runGraph(graph: Path, fetches: Seq[String], feeds: Seq[String] = Nil, targets: Seq[String] = Nil): (Run, Seq[Fetched]) = {
+    val values = Files.createTempDirectory("graph-values").resolve("values.tsv")
+    val args = Seq("run", graph.toString, values.toString, "--fetch", fetches.mkString(",")) ++
+      feeds.flatMap(f => Seq("--feed", f)) ++ targets.flatMap(t => Seq("--target", t))
+    val launch = run(args: _*)
+    (launch, if (launch.exitCode == 0) readValues(values) else Nil)
+  }
+
   private def classpath: String = {
     val classes = sys.props.getOrElse("sparkpoint.oracle.classes", "tf-oracle/target/classes")
     val cpFile = Paths.get(sys.props.getOrElse("sparkpoint.oracle.classpath", "tf-oracle/target/oracle.classpath"))
