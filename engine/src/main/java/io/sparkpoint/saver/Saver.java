@@ -207,7 +207,8 @@ public final class Saver {
     history.recover(state, p -> p.startsWith(dir) && ours.matcher(p.substring(dir.length())).matches(), p -> savedAt(io, p), now);
   }
 
-  private static Double savedAt(FileIO io, String prefix) {
+  /** When a checkpoint was saved: its index file's modification time in seconds, or null when it is gone. */
+  static Double savedAt(FileIO io, String prefix) {
     try {
       return io.newInputFile(BundleNaming.indexFile(prefix)).lastModifiedMillis() / 1000.0;
     } catch (IOException | RuntimeException e) {
