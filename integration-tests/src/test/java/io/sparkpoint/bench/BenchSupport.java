@@ -1,9 +1,16 @@
 package io.sparkpoint.bench;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /** What every benchmark here shares: clean starting points, test data, and summary statistics. */
 final class BenchSupport {
@@ -46,5 +53,37 @@ final class BenchSupport {
     Arrays.sort(sorted);
     int n = sorted.length;
     return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+  }
+
+  /** Runs the tf-oracle (TensorFlow 2.18 in its own JVM) with these arguments; returns its output. */
+  static String oracle(String... args) throws Exception {
+    Path integrationTests = Paths.get(System.getProperty("sparkpoint.oracle.classes", "tf-oracle/target/classes")).getParent().getParent();
+    String classpath = integrationTests.resolve("target/classes") + File.pathSeparator
+        + Files.readString(integrationTests.resolve("target/oracle.classpath")).trim();
+    List<String> command = new ArrayList<>(List.of(javaBin(), "-Xmx2g", "-cp", classpath, "io.sparkpoint.oracle.Oracle"));
+    command.addAll(Arrays.asList(args));
+    return run(command);
+  }
+
+  /** Runs a command to completion (30 minutes at most); returns its output, or fails with it. */
+  static String run(List<String> command) throws Exception {
+    Path out = Files.createTempFile("bench", ".out");
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile());
+    builder.environment().put("TF_CPP_MIN_LOG_LEVEL", "1");
+    Process process = builder.start();
+    if (!process.waitFor(30, TimeUnit.MINUTES)) {
+      process.destroyForcibly();
+      throw new IllegalStateException("Timed out: " + String.join(" ", command));
+    }
+    String output = Files.readString(out);
+    Files.delete(out);
+    if (process.exitValue() != 0) {
+      throw new IllegalStateException("Failed (exit " + process.exitValue() + "): " + output);
+    }
+    return output;
+  }
+
+  static String javaBin() {
+    return Paths.get(System.getProperty("java.home"), "bin", "java").toString();
   }
 }

@@ -7,7 +7,6 @@ import io.sparkpoint.fs.hadoop.HadoopFileIO;
 import io.sparkpoint.tensor.DType;
 import io.sparkpoint.tensor.Shape;
 import io.sparkpoint.tensor.Tensor;
-import java.io.File;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -19,7 +18,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Writes and reads the same checkpoint three ways in one run, side by side: Sparkpoint's bundle
@@ -153,12 +151,8 @@ public final class CheckpointBench {
   }
 
   private static double[] tensorFlow(Path dir, int count, int bytesPerTensor, int repeats) throws Exception {
-    Path integrationTests = Paths.get(System.getProperty("sparkpoint.oracle.classes", "tf-oracle/target/classes")).getParent().getParent();
-    String classpath = integrationTests.resolve("target/classes") + File.pathSeparator
-        + Files.readString(integrationTests.resolve("target/oracle.classpath")).trim();
-    List<String> command = List.of(javaBin(), "-Xmx1g", "-cp", classpath, "io.sparkpoint.oracle.Oracle", "bench",
+    String output = BenchSupport.oracle("bench",
         dir.toString(), Integer.toString(count), Integer.toString(bytesPerTensor), Integer.toString(repeats + 1));
-    String output = run(command);
     double[] writes = null;
     double[] reads = null;
     for (String line : output.split("\n")) {
@@ -182,33 +176,13 @@ public final class CheckpointBench {
   /** Runs {@link HeapProbe} in a JVM with -Xmx256m and prints its report. */
   private static void heapProbe(Path dir) throws Exception {
     String classpath = System.getProperty("java.class.path");
-    List<String> command = new ArrayList<>(List.of(javaBin(), "-Xmx256m"));
+    List<String> command = new ArrayList<>(List.of(BenchSupport.javaBin(), "-Xmx256m"));
     command.addAll(Arrays.asList(System.getProperty("sparkpoint.jvm.opens", "").split(" ")));
     command.removeIf(String::isBlank);
     command.addAll(List.of("-cp", classpath, HeapProbe.class.getName(), dir.toString(), Long.toString(2L << 30)));
     System.out.println();
-    System.out.print(run(command));
+    System.out.print(BenchSupport.run(command));
   }
-
-  private static String run(List<String> command) throws Exception {
-    Path out = Files.createTempFile("bench", ".out");
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
-    if (!process.waitFor(30, TimeUnit.MINUTES)) {
-      process.destroyForcibly();
-      throw new IllegalStateException("Timed out: " + command.get(command.size() - 5));
-    }
-    String output = Files.readString(out);
-    Files.delete(out);
-    if (process.exitValue() != 0) {
-      throw new IllegalStateException("Failed (exit " + process.exitValue() + "): " + output);
-    }
-    return output;
-  }
-
-  private static String javaBin() {
-    return Paths.get(System.getProperty("java.home"), "bin", "java").toString();
-  }
-
 
   private static double seconds(long start) {
     return (System.nanoTime() - start) / 1e9;

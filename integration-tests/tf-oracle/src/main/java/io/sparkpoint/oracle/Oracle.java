@@ -72,6 +72,7 @@ public final class Oracle {
         + "       Oracle run <graph.pb|.pbtxt> <valuesOut> --fetch T[,T...] [--feed NAME=DTYPE:SHAPE:VALUES]...\n"
         + "                  [--target OP]... [--import-prefix P]\n"
         + "       Oracle make-mlp <dir> <valuesOut>\n"
+        + "       Oracle bench-graph <graph.pb> <warmup> <iters> --random NAME=SHAPE ... --fetch T\n"
         + "       Oracle dump-ops <knownOpsFile> <out.pbtxt>";
   }
 
@@ -93,6 +94,9 @@ public final class Oracle {
         return selfcheck(Path.of(a[0]));
       case "run":
         ok = GraphRun.command(a);
+        return 0;
+      case "bench-graph":
+        ok = GraphBench.command(a);
         return 0;
       case "make-mlp":
         ok = MakeMlp.command(a);
