@@ -40,6 +40,41 @@ public final class Broadcasting {
     return out;
   }
 
+  /**
+   * For each element of the broadcast shape {@code to} (row-major), the row-major index of the
+   * element of an array of shape {@code from} that broadcasting puts there. {@code from} must
+   * broadcast to {@code to}.
+   */
+  public static int[] sourceIndex(long[] from, long[] to) {
+    int rank = to.length;
+    // steps[k]: how far the source index moves when output axis k advances by one; 0 on stretched axes
+    long[] steps = new long[rank];
+    long step = 1;
+    for (int k = from.length - 1; k >= 0; k--) {
+      steps[k + rank - from.length] = from[k] == 1 ? 0 : step;
+      step *= from[k];
+    }
+    long count = 1;
+    for (long dim : to) {
+      count = Math.multiplyExact(count, dim);
+    }
+    int[] index = new int[Math.toIntExact(count)];
+    long[] counter = new long[rank];
+    long offset = 0;
+    for (int i = 0; i < index.length; i++) {
+      index[i] = (int) offset;
+      for (int k = rank - 1; k >= 0; k--) {
+        if (++counter[k] < to[k]) {
+          offset += steps[k];
+          break;
+        }
+        offset -= steps[k] * (to[k] - 1);
+        counter[k] = 0;
+      }
+    }
+    return index;
+  }
+
   /** The array expanded (as a view where ND4J allows) to a shape it broadcasts to. */
   public static INDArray expand(INDArray array, long[] dims) {
     if (Arrays.equals(array.shape(), dims)) {

@@ -60,12 +60,36 @@ public final class DTypeRules {
     return first;
   }
 
+  /**
+   * Checks an input whose dtype the OpDef fixes (a bool condition, an int32 depth).
+   *
+   * @throws KernelException with TF's "Input 'condition' of 'Select' Op has type float32 that does
+   *     not match expected type of bool."
+   */
+  public static void requireType(NodeDef node, Tensor input, String argName, DType expected) {
+    if (input.dtype() != expected) {
+      throw new KernelException(
+          "Input '" + argName + "' of '" + node.getOp() + "' Op has type " + input.dtype().pythonName()
+              + " that does not match expected type of " + expected.pythonName() + ".");
+    }
+  }
+
   private static void requireSupported(NodeDef node, DType type, Set<DType> supported) {
+    requireSupported(node, "T", type, supported);
+  }
+
+  /**
+   * Checks the dtype bound to a type attr other than T (Tindices, TI, Tlabels).
+   *
+   * @throws KernelException "Unsupported dtype int16 for op GatherV2 (node g): no kernel registered
+   *     for Tindices=DT_INT16; supported: int32, int64"
+   */
+  public static void requireSupported(NodeDef node, String attrName, DType type, Set<DType> supported) {
     if (!supported.contains(type)) {
       String names = supported.stream().map(DType::pythonName).sorted().collect(Collectors.joining(", "));
       throw new KernelException(
           "Unsupported dtype " + type.pythonName() + " for op " + node.getOp() + " (node " + node.getName()
-              + "): no kernel registered for T=" + type.tfName() + "; supported: " + names);
+              + "): no kernel registered for " + attrName + "=" + type.tfName() + "; supported: " + names);
     }
   }
 }

@@ -33,10 +33,15 @@ abstract class ConformanceSuite(cases: Seq[KernelConformance.KCase]) extends Any
     (for ((c, i) <- cases.zipWithIndex; d <- c.dtypes) yield (i, d) -> build(graph, session, i, c, d)).toMap
   }
 
-  /** TensorFlow's outputs for every subgraph we did not skip: as few oracle launches as possible (1 when all run). */
+  /**
+   * TensorFlow's outputs for every subgraph we did not skip: as few oracle launches as possible (1 when all run), plus
+   * one for each case that must fail (a run stops at its first error).
+   */
   private lazy val tf: Map[String, Either[String, TfOut]] = {
     val run = combos.values.filter(_.skip.isEmpty).toSeq.sortBy(c => (c.index, c.prefix))
-    runTf(graph.toGraphDef(), run, launches)
+    val (failing, passing) = run.partition(_.c.error.nonEmpty)
+    val graphDef = graph.toGraphDef()
+    runTf(graphDef, passing, launches) ++ failing.flatMap(f => runTf(graphDef, Seq(f), launches))
   }
 
   for ((c, i) <- cases.zipWithIndex; d <- c.dtypes) {
@@ -47,7 +52,16 @@ abstract class ConformanceSuite(cases: Seq[KernelConformance.KCase]) extends Any
       val theirs = combo.fetches.map(f => tf.getOrElse(f, tf.getOrElse(combo.prefix, Left(s"TF did not return $f"))))
       val clue = s"${combo.prefix}: ${c.op} ${c.attrs.map { case (k, v) => s"$k=$v" }.mkString(" ")}; inputs ${describeInputs(combo)}"
       withClue(clue + "\n") {
-        combo.ours match {
+        if (c.error.nonEmpty) combo.ours match {
+          case Right(_) => fail(s"our kernel succeeded where it must fail with '${c.error}'")
+          case Left(error) =>
+            error should include(c.error)
+            tf.get(combo.prefix) match {
+              case Some(Left(theirs)) => theirs should include(c.error)
+              case _ => fail(s"TF succeeded where it must fail with '${c.error}'")
+            }
+            compared.incrementAndGet()
+        } else combo.ours match {
           case Left(error) => fail(s"our kernel failed: $error; TF: ${theirs.mkString(", ")}")
           case Right(ours) =>
             ours.size shouldBe combo.fetches.size

@@ -27,10 +27,13 @@ object KernelConformance {
   /**
    * An input: pseudo-random values in [lo, hi) (rounded for integer dtypes, or for all dtypes when
    * `whole`), the first ones replaced by `edges`; `nz` keeps values away from 0 (|v| >= 1).
-   * `const` makes it a Const node instead of a fed Placeholder.
+   * `const` makes it a Const node instead of a fed Placeholder. `unknownShape` feeds it through a Placeholder of
+   * unknown shape, so TensorFlow's graph import (shape inference) cannot reject a bad shape before the kernel does:
+   * for error cases that check the kernel's message.
    */
   final case class In(shape: Seq[Long], lo: Double = -10, hi: Double = 10, edges: Seq[Double] = Nil,
-      whole: Boolean = false, nz: Boolean = false, const: Boolean = false, dtype: Option[DType] = None) {
+      whole: Boolean = false, nz: Boolean = false, const: Boolean = false, dtype: Option[DType] = None,
+      unknownShape: Boolean = false) {
     /** The input's dtype: its own when fixed (an axis, a shape, a condition), else the case's dtype under test. */
     def dtypeFor(tested: DType): DType = dtype.getOrElse(tested)
   }
@@ -53,9 +56,12 @@ object KernelConformance {
   case object Transcendental extends Family
   case object Accumulating extends Family
 
-  /** One op. `outputs` = number of outputs fetched (0: run as a target after its inputs, given as control inputs). */
+  /**
+   * One op. `outputs` = number of outputs fetched (0: run as a target after its inputs, given as control inputs).
+   * `error`, when set, is a gist both our kernel's and TensorFlow's errors must contain: the case must fail.
+   */
   final case class KCase(op: String, ins: Seq[In], dtypes: Seq[DType], family: Family = Arith,
-      attrs: Seq[(String, Any)] = Seq("T" -> Dt), outputs: Int = 1, label: String = "") {
+      attrs: Seq[(String, Any)] = Seq("T" -> Dt), outputs: Int = 1, label: String = "", error: String = "") {
     def name: String = s"$op${if (label.isEmpty) "" else s" ($label)"} ${ins.map(_.shape.mkString("[", ",", "]")).mkString(" ")}".trim
   }
 
@@ -91,7 +97,7 @@ object KernelConformance {
   def values(in: In, dtype: DType, seed: Long): Seq[Double] = {
     val n = in.shape.product.toInt
     val rnd = new SplittableRandom(seed)
-    val integer = in.whole || dtype == DType.INT32 || dtype == DType.INT64 || dtype == DType.BOOL
+    val integer = in.whole || !isFloat(dtype)
     val random = Seq.fill(n) {
       val v = in.lo + (in.hi - in.lo) * rnd.nextDouble()
       val r = if (integer) math.rint(v) else v
@@ -112,6 +118,11 @@ object KernelConformance {
         v.foreach(x => require(x.isWhole, s"$x is no int64"))
         Tensor.ofLongs(s, v.map(_.toLong): _*)
       case DType.BOOL => Tensor.ofBooleans(s, v.map(_ != 0): _*)
+      case DType.UINT8 | DType.INT8 =>
+        v.foreach(x => require(x.isWhole && (if (dtype == DType.UINT8) x >= 0 && x < 256 else x >= -128 && x < 128), s"$x is no $dtype"))
+        Tensor.of(dtype, s, v.map(_.toByte).toArray)
+      // strings "s<n>" (no ','), so equal numbers give equal strings
+      case DType.STRING => Tensor.ofStrings(s, v.map(x => s"s${x.toLong}"): _*)
       case other => throw new IllegalArgumentException(s"no values for $other")
     }
   }
@@ -123,6 +134,7 @@ object KernelConformance {
     case DType.FLOAT => java.lang.Float.toString(t.doubleAt(i).toFloat)
     case DType.DOUBLE => java.lang.Double.toString(t.doubleAt(i))
     case DType.BOOL => if (t.longAt(i) != 0) "true" else "false"
+    case DType.STRING => new String(t.string(i), StandardCharsets.UTF_8)
     case _ => t.longAt(i).toString
   }
 
@@ -143,6 +155,7 @@ object KernelConformance {
     case v: Long => b.setAttr(name, v)
     case v: String => b.setAttr(name, v)
     case v: Shape => b.setAttr(name, v)
+    case v: DType => b.setAttr(name, v)
     case v: AttrValue => b.setAttr(name, v)
     case other => throw new IllegalArgumentException(s"attr $name: cannot set $other")
   }
@@ -155,6 +168,7 @@ object KernelConformance {
     val inputs: Seq[(Operation, Option[Tensor])] = try c.ins.zipWithIndex.map { case (in, i) =>
       val t = tensor(in.dtypeFor(dtype), in.shape, values(in, in.dtypeFor(dtype), seed + 7 * i))
       val b = if (in.const) g.opBuilder("Const", s"$prefix/x$i").setAttr("value", t)
+      else if (in.unknownShape) g.opBuilder("Placeholder", s"$prefix/x$i") // shape: the OpDef's default, unknown
       else g.opBuilder("Placeholder", s"$prefix/x$i").setAttr("shape", t.shape())
       (b.setAttr("dtype", t.dtype()).build(), if (in.const) None else Some(t))
     } catch { case e: IllegalArgumentException => return skipped(s"inputs not representable: ${e.getMessage}") }
@@ -240,7 +254,7 @@ object KernelConformance {
     if (dtype.pythonName() != tf.dtype || ours.shape().dims().mkString(",") != tf.shape || ours.numElements() != tf.values.size)
       return (Some(header), 0, 0.0)
     val n = tf.values.size
-    if (dtype == DType.BOOL) {
+    if (dtype == DType.BOOL || dtype == DType.STRING) {
       val bad = (0 until n).filter(i => text(ours, i) != tf.values(i))
       return (if (bad.isEmpty) None else Some(s"$header; ${bad.size} of $n elements differ, e.g. " +
         bad.take(6).map(i => s"[$i] ours ${text(ours, i)} TF ${tf.values(i)}").mkString(", ")), n, 0.0)

@@ -1,6 +1,6 @@
 package io.sparkpoint.kernels.array;
 
-import io.sparkpoint.exec.KernelException;
+import io.sparkpoint.kernels.TensorElements;
 import io.sparkpoint.proto.NodeDef;
 import io.sparkpoint.tensor.DType;
 import io.sparkpoint.tensor.Shape;
@@ -17,15 +17,9 @@ import java.util.List;
 final class Elements {
   private Elements() {}
 
-  /**
-   * @throws KernelException "Unsupported dtype resource for op Reshape (node r): …"
-   */
+  /** See {@link TensorElements#requireMovable}. */
   static void requireMovable(NodeDef node, DType type) {
-    if (!type.isFixedWidth() && type != DType.STRING) {
-      throw new KernelException(
-          "Unsupported dtype " + type.pythonName() + " for op " + node.getOp() + " (node " + node.getName()
-              + "): only fixed-width and string tensors can be moved");
-    }
+    TensorElements.requireMovable(node, type);
   }
 
   /** The same elements under another shape with the same element count. */
@@ -41,26 +35,7 @@ final class Elements {
 
   /** A tensor of {@code shape} whose element i is element {@code index[i]} of the source. */
   static Tensor gather(Tensor source, Shape shape, int[] index) {
-    if (source.dtype() == DType.STRING) {
-      List<byte[]> out = new ArrayList<>(index.length);
-      for (int i : index) {
-        out.add(source.string(i));
-      }
-      return Tensor.ofStrings(shape, out);
-    }
-    int width = source.dtype().byteWidth();
-    byte[] in = source.bytes();
-    byte[] out = new byte[Math.multiplyExact(index.length, width)];
-    int i = 0;
-    while (i < index.length) {
-      int j = i + 1;
-      while (j < index.length && index[j] == index[j - 1] + 1) {
-        j++;
-      }
-      System.arraycopy(in, index[i] * width, out, i * width, (j - i) * width);
-      i = j;
-    }
-    return Tensor.wrap(source.dtype(), shape, ByteBuffer.wrap(out));
+    return TensorElements.gather(source, shape, index);
   }
 
   /** A tensor of {@code shape} with every element equal to the one element of {@code value}. */
