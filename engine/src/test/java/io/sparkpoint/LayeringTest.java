@@ -67,4 +67,13 @@ class LayeringTest {
             "io.sparkpoint.tensor..", "io.sparkpoint.table..", "io.sparkpoint.bundle..", "io.sparkpoint.proto..", "com.google..")
         .check(engine);
   }
+
+  @Test
+  void npyFilesKnowOnlyTensorsAndTheFileIoSeam() {
+    noClasses().that().resideInAPackage("io.sparkpoint.npy..")
+        .should().dependOnClassesThat().resideInAnyPackage(
+            "io.sparkpoint.table..", "io.sparkpoint.bundle..", "io.sparkpoint.checkpoint..", "io.sparkpoint.graph..",
+            "io.sparkpoint.exec..", "io.sparkpoint.kernels..")
+        .check(engine);
+  }
 }

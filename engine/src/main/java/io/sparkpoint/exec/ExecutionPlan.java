@@ -59,8 +59,8 @@ public final class ExecutionPlan {
     for (String name : feeds) {
       Output fed = resolve(graph, name);
       NodeDef producer = fed.op().toNodeDef();
-      TensorShapeProto shape = producer.getOp().equals("Placeholder") && producer.containsAttr("shape")
-          ? producer.getAttrOrThrow("shape").getShape() : null;
+      TensorShapeProto shape = producer.getOp().equals("Placeholder")
+          ? PartialShapes.placeholderShape(producer, graph.versions().getProducer()) : null;
       int slot = slots.computeIfAbsent(fed, o -> slots.size());
       feedSpecs.put(fed.name(), new Feed(slot, OpSignatures.outputDType(producer, fed.index()), shape));
     }

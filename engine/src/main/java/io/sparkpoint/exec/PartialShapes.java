@@ -1,5 +1,6 @@
 package io.sparkpoint.exec;
 
+import io.sparkpoint.proto.NodeDef;
 import io.sparkpoint.proto.TensorShapeProto;
 import io.sparkpoint.tensor.Shape;
 
@@ -18,6 +19,21 @@ public final class PartialShapes {
       text.append(i == 0 ? "" : ",").append(size < 0 ? "?" : Long.toString(size));
     }
     return text.append(']').toString();
+  }
+
+  /**
+   * The shape a Placeholder declares, or null when it declares none. As in TensorFlow, graphs
+   * before GraphDef version 22 could not tell a scalar shape attr from "unknown", so there a scalar
+   * shape means unknown.
+   *
+   * @param producer the graph's GraphDef version (0 when it has none)
+   */
+  public static TensorShapeProto placeholderShape(NodeDef placeholder, int producer) {
+    if (!placeholder.containsAttr("shape")) {
+      return null;
+    }
+    TensorShapeProto shape = placeholder.getAttrOrThrow("shape").getShape();
+    return shape.getUnknownRank() || (producer <= 21 && shape.getDimCount() == 0) ? null : shape;
   }
 
   /** True when {@code actual} fits {@code declared}: unknown rank, or the same rank with every known dim equal. */

@@ -40,6 +40,43 @@ public final class TensorFormat {
     out.append(']');
   }
 
+  /**
+   * Values nested by shape, summarized as numpy prints a large array: along every axis longer than
+   * {@code 2 * edgeItems}, only the first and the last {@code edgeItems} entries, with "..." between.
+   */
+  public static String summarized(Tensor tensor, int edgeItems) {
+    StringBuilder out = new StringBuilder();
+    appendSummary(out, tensor, 0, 0, edgeItems);
+    return out.toString();
+  }
+
+  private static void appendSummary(StringBuilder out, Tensor tensor, int axis, long base, int edgeItems) {
+    Shape shape = tensor.shape();
+    if (axis == shape.rank()) {
+      appendElement(out, tensor, base);
+      return;
+    }
+    long stride = 1;
+    for (int i = axis + 1; i < shape.rank(); i++) {
+      stride *= shape.dim(i);
+    }
+    long size = shape.dim(axis);
+    boolean cut = size > 2L * edgeItems;
+    String separator = axis == shape.rank() - 1 ? ", " : ",\n" + " ".repeat(axis + 1);
+    out.append('[');
+    for (long i = 0; i < size; i++) {
+      if (i > 0) {
+        out.append(separator);
+      }
+      if (cut && i == edgeItems) {
+        out.append("...").append(separator);
+        i = size - edgeItems;
+      }
+      appendSummary(out, tensor, axis + 1, base + i * stride, edgeItems);
+    }
+    out.append(']');
+  }
+
   static void appendElement(StringBuilder out, Tensor tensor, long index) {
     DType dtype = tensor.dtype();
     switch (dtype) {

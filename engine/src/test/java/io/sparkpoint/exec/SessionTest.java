@@ -213,6 +213,17 @@ class SessionTest {
   }
 
   @Test
+  void aScalarPlaceholderShapeMeansUnknownInGraphsBeforeVersion22AsInTensorFlow() {
+    placeholder(graph, "x");
+    graph.setVersions(io.sparkpoint.proto.VersionDef.newBuilder().setProducer(21).build());
+    assertThat(new Session(graph, registry).run(Map.of("x", floats(1, 2)), List.of("x"))).containsExactly(floats(1, 2));
+
+    graph.setVersions(io.sparkpoint.proto.VersionDef.newBuilder().setProducer(22).build());
+    assertThatThrownBy(() -> new Session(graph, registry).run(Map.of("x", floats(1, 2)), List.of("x")))
+        .hasMessage("Cannot feed value of shape [2] for Tensor 'x:0', which has shape []");
+  }
+
+  @Test
   void eachKernelIsCreatedOncePerKindOfRun() {
     AtomicInteger created = new AtomicInteger();
     registry.register("Count", node -> {

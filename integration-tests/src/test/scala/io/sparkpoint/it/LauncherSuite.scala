@@ -9,6 +9,9 @@ import org.scalatest.funsuite.AnyFunSuite
 import org.scalatest.matchers.should.Matchers
 
 import io.sparkpoint.TestFixtures
+import io.sparkpoint.fs.LocalFileIO
+import io.sparkpoint.npy.Npy
+import io.sparkpoint.tensor.{Shape, Tensor}
 
 /** deploy/bin/sparkpoint, run as users run it: from another working directory, on built jars. */
 class LauncherSuite extends AnyFunSuite with Matchers {
@@ -68,6 +71,24 @@ class LauncherSuite extends AnyFunSuite with Matchers {
     problems.exists(l => l.contains("ckpt.data-00001-of-00002: b_int64: Checksum does not match")) shouldBe true
     problems.exists(l => l.contains("ckpt.data-00000-of-00002") && l.contains("missing data shard")) shouldBe true
     problems.exists(l => l.contains("a_float")) shouldBe true
+  }
+
+  test("run scores a frozen graph on a relative .npy feed and writes the fetch back as .npy") {
+    val work = Files.createTempDirectory("launcher-run")
+    val io = new LocalFileIO()
+    Npy.write(io.newOutputFile(work.resolve("x.npy").toString), Tensor.ofFloats(Shape.of(2), 0f, 1f))
+    val (code, out, err) = sparkpoint(work, "run", "--graph", TestFixtures.prefix("tf2onnx/regression/graphdef/frozen.pb"),
+      "--feed", "X=x.npy", "--fetch", "pred", "--out", "scores", "--json")
+    withClue(err) { code shouldBe 0 }
+    val (w, b) = (0.21396178f, 1.0495254f)
+    val expected = Tensor.ofFloats(Shape.of(2), b, w + b)
+    out.trim shouldBe s"""{"pred": {"dtype": "float32", "shape": [2], "values": [${b.toDouble}, ${(w + b).toDouble}], "npy": "scores/pred.npy"}}"""
+    Npy.read(io.newInputFile(work.resolve("scores/pred.npy").toString)) shouldBe expected
+
+    val (missing, _, missingErr) = sparkpoint(work, "run", "--graph", TestFixtures.prefix("tf2onnx/regression/graphdef/frozen.pb"),
+      "--fetch", "pred")
+    missing shouldBe 1
+    missingErr.trim shouldBe "sparkpoint run: error: Node 'X' (op Placeholder): You must feed a value for placeholder tensor 'X' with dtype float"
   }
 
   test("sparkpoint-submit runs a command through Spark's SparkSubmit and keeps its exit code") {

@@ -1,14 +1,8 @@
 package io.sparkpoint.spark.cli;
 
 import io.sparkpoint.spark.jobs.InspectJob;
-import io.sparkpoint.tensor.DType;
-import io.sparkpoint.tensor.Tensor;
 import io.sparkpoint.tensor.TensorFormat;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,7 +61,7 @@ final class InspectCommand implements Callable<Integer> {
       item.put("dtype", info.dtype().pythonName());
       item.put("shape", info.shape().dims());
       if (info.value() != null) {
-        item.put("values", values(info.value()));
+        item.put("values", TensorValues.of(info.value()));
       }
       tensors.add(item);
     }
@@ -75,38 +69,5 @@ final class InspectCommand implements Callable<Integer> {
     root.put("prefix", result.prefix());
     root.put("tensors", tensors);
     return root;
-  }
-
-  /** Values in row-major order: numbers, booleans, [re, im] pairs, or strings (base64 when not UTF-8). */
-  private static List<Object> values(Tensor tensor) {
-    List<Object> values = new ArrayList<>();
-    int count = Math.toIntExact(tensor.numElements());
-    DType dtype = tensor.dtype();
-    for (int i = 0; i < count; i++) {
-      switch (dtype) {
-        case FLOAT, DOUBLE, HALF, BFLOAT16 -> values.add(tensor.doubleAt(i));
-        case BOOL -> values.add(tensor.longAt(i) != 0);
-        case UINT64 -> values.add(new java.math.BigInteger(Long.toUnsignedString(tensor.longAt(i))));
-        case COMPLEX64 -> {
-          ByteBuffer data = tensor.data();
-          values.add(List.of((double) data.getFloat(i * 8), (double) data.getFloat(i * 8 + 4)));
-        }
-        case COMPLEX128 -> {
-          ByteBuffer data = tensor.data();
-          values.add(List.of(data.getDouble(i * 16), data.getDouble(i * 16 + 8)));
-        }
-        case STRING -> values.add(text(tensor.string(i)));
-        default -> values.add(tensor.longAt(i));
-      }
-    }
-    return values;
-  }
-
-  private static Object text(byte[] bytes) {
-    try {
-      return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
-    } catch (CharacterCodingException e) {
-      return Map.of("base64", Base64.getEncoder().encodeToString(bytes));
-    }
   }
 }
