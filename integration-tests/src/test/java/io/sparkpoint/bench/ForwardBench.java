@@ -93,7 +93,7 @@ public final class ForwardBench {
 
   static Graph mlp() {
     Graph g = new Graph();
-    Output x = placeholder(g, Shape.of(-1, 784));
+    Output x = placeholder(g, -1, 784);
     Output h1 = dense(g, "layer1", x, 784, 512, true);
     Output h2 = dense(g, "layer2", h1, 512, 256, true);
     Output logits = dense(g, "logits", h2, 256, 10, false);
@@ -103,7 +103,7 @@ public final class ForwardBench {
 
   static Graph cnn() {
     Graph g = new Graph();
-    Output x = placeholder(g, Shape.of(-1, 28, 28, 1));
+    Output x = placeholder(g, -1, 28, 28, 1);
     Output c1 = pool(g, "pool1", conv(g, "conv1", x, 1, 32));
     Output c2 = pool(g, "pool2", conv(g, "conv2", c1, 32, 64));
     Output flat = g.opBuilder("Reshape", "flatten").addInput(c2).addInput(constant(g, "flatten/shape", Tensor.ofInts(Shape.of(2), -1, 7 * 7 * 64)))
@@ -124,8 +124,14 @@ public final class ForwardBench {
     return g;
   }
 
-  private static Output placeholder(Graph g, Shape shape) {
-    return g.opBuilder("Placeholder", "x").setAttr("dtype", DType.FLOAT).setAttr("shape", shape).build().output(0);
+  /** A float Placeholder {@code x}; -1 is an unknown dimension (the batch). */
+  private static Output placeholder(Graph g, long... dims) {
+    io.sparkpoint.proto.TensorShapeProto.Builder shape = io.sparkpoint.proto.TensorShapeProto.newBuilder();
+    for (long dim : dims) {
+      shape.addDim(io.sparkpoint.proto.TensorShapeProto.Dim.newBuilder().setSize(dim));
+    }
+    return g.opBuilder("Placeholder", "x").setAttr("dtype", DType.FLOAT)
+        .setAttr("shape", io.sparkpoint.proto.AttrValue.newBuilder().setShape(shape).build()).build().output(0);
   }
 
   private static Output dense(Graph g, String name, Output in, int from, int to, boolean relu) {
