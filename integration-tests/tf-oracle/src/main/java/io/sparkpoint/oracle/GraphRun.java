@@ -206,7 +206,8 @@ final class GraphRun {
         try (Result result = fedRunner.get().fetch(fetch).run()) {
           lines.add(format(fetch, result.get(0)));
         } catch (RuntimeException e) { // TF Java's exceptions for a failed run (TFInvalidArgumentException...)
-          lines.add(fetch + "\terror\t\t" + String.valueOf(e.getMessage()).replaceAll("\\s+", " ").trim());
+          // on one line, its spaces kept: TF's wording has double spaces
+          lines.add(fetch + "\terror\t\t" + String.valueOf(e.getMessage()).replaceAll("[\t\r\n]", " ").trim());
         }
       }
       return lines;
