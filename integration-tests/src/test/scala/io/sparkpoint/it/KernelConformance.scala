@@ -21,6 +21,8 @@ import io.sparkpoint.tensor.{DType, Shape, Tensor}
 object KernelConformance {
   val F: Seq[DType] = Seq(DType.FLOAT, DType.DOUBLE)
   val FI: Seq[DType] = F ++ Seq(DType.INT32, DType.INT64)
+  /** Every dtype an op that only moves elements is tried with. */
+  val FIBS: Seq[DType] = FI ++ Seq(DType.BOOL, DType.STRING)
   val NaN: Double = Double.NaN
   val Inf: Double = Double.PositiveInfinity
 
@@ -30,17 +32,26 @@ object KernelConformance {
    * `const` makes it a Const node instead of a fed Placeholder. `unknownShape` feeds it through a Placeholder of
    * unknown shape, so TensorFlow's graph import (shape inference) cannot reject a bad shape before the kernel does:
    * for error cases that check the kernel's message.
+   * Under the tested dtype bool, random values become parities (odd = true); under string, strings ("s3", "s-7").
    */
   final case class In(shape: Seq[Long], lo: Double = -10, hi: Double = 10, edges: Seq[Double] = Nil,
       whole: Boolean = false, nz: Boolean = false, const: Boolean = false, dtype: Option[DType] = None,
       unknownShape: Boolean = false) {
     /** The input's dtype: its own when fixed (an axis, a shape, a condition), else the case's dtype under test. */
     def dtypeFor(tested: DType): DType = dtype.getOrElse(tested)
+    /** The same input as int64 (for `ints(...)` and `int(...)`). */
+    def i64: In = copy(dtype = Some(DType.INT64))
+    /** The same input fed through a Placeholder of unknown shape (for error cases). */
+    def fed: In = copy(const = false, unknownShape = true)
   }
 
   /** A fixed-valued int32 Const input (an axis, a shape, a multiples vector): `ints(0, 1)`, or a scalar `ints(1)()`. */
   def ints(values: Long*): In = In(Seq(values.size.toLong), edges = values.map(_.toDouble), const = true, dtype = Some(DType.INT32))
   def int(value: Long): In = In(Nil, edges = Seq(value.toDouble), const = true, dtype = Some(DType.INT32))
+  /** A list(int) attr value (Squeeze's squeeze_dims). */
+  def intList(values: Long*): AttrValue =
+    AttrValue.newBuilder().setList(AttrValue.ListValue.newBuilder().addAllI(values.map(Long.box).asJava)).build()
+
   /** A fed bool input: pseudo-random true/false, the first ones replaced by `edges` (non-zero = true). */
   def bools(shape: Long*)(edges: Double*): In = In(shape, 0, 2, edges, whole = true, dtype = Some(DType.BOOL))
 
@@ -101,7 +112,9 @@ object KernelConformance {
     val random = Seq.fill(n) {
       val v = in.lo + (in.hi - in.lo) * rnd.nextDouble()
       val r = if (integer) math.rint(v) else v
-      if (in.nz && math.abs(r) < 1) (if (r < 0) -1.0 else 1.0) else r
+      if (in.nz && math.abs(r) < 1) (if (r < 0) -1.0 else 1.0)
+      else if (dtype == DType.BOOL && in.dtype.isEmpty) math.abs(r) % 2
+      else r
     }
     (in.edges.take(n) ++ random.drop(in.edges.size)).take(n)
   }
@@ -196,9 +209,10 @@ object KernelConformance {
    * Runs the combos' fetches (and targets) in TensorFlow with one oracle launch, on a GraphDef holding only their
    * subgraphs (TF places every node of a graph, so a node without a TF kernel breaks the whole graph); when that
    * launch fails, splits the combos in halves until the failing ones are found.
-   * Result: fetch name -> output, or combo prefix -> TF's error.
+   * Result: fetch name -> output, or combo prefix -> TF's error. With `keepGoing` (combos without targets) TF runs
+   * each fetch on its own, and a fetch that fails maps to TF's error: one launch for many cases that must fail.
    */
-  def runTf(graph: GraphDef, combos: Seq[Combo], launches: AtomicInteger): Map[String, Either[String, TfOut]] = {
+  def runTf(graph: GraphDef, combos: Seq[Combo], launches: AtomicInteger, keepGoing: Boolean = false): Map[String, Either[String, TfOut]] = {
     if (combos.isEmpty) return Map.empty
     val dir = Files.createTempDirectory("kernel-conformance")
     val prefixes = combos.map(_.prefix + "/").toSet
@@ -207,7 +221,8 @@ object KernelConformance {
     Files.write(file, graph.toBuilder.clearNode().addAllNode(subset.asJava).build().toByteArray)
     val out = dir.resolve("values.tsv")
     val args = Seq("run", file.toString, out.toString, "--fetch", combos.flatMap(_.fetches).mkString(",")) ++
-      combos.flatMap(_.feeds).flatMap { case (n, t) => Seq("--feed", feedSpec(n, t)) } ++ combos.flatMap(_.target).flatMap(t => Seq("--target", t))
+      combos.flatMap(_.feeds).flatMap { case (n, t) => Seq("--feed", feedSpec(n, t)) } ++ combos.flatMap(_.target).flatMap(t => Seq("--target", t)) ++
+      (if (keepGoing) Seq("--keep-going") else Nil)
     launches.incrementAndGet()
     val run = Oracle.run(args: _*)
     val lines = if (run.exitCode == 0) Files.readAllLines(out, StandardCharsets.UTF_8).asScala.toSeq else Nil
@@ -215,14 +230,18 @@ object KernelConformance {
     if (run.exitCode == 0) {
       lines.filter(_.nonEmpty).map { line =>
         val Array(name, dtype, shape, vs) = line.split("\t", -1)
-        name -> Right(TfOut(dtype, shape, if (vs.isEmpty) Nil else vs.split(",", -1).toSeq))
+        if (dtype == "error") name -> Left(vs)
+        else {
+          val count = if (shape.isEmpty) 1L else shape.split(",").map(_.toLong).product // a scalar "" is one empty string
+          name -> Right(TfOut(dtype, shape, if (count == 0) Nil else vs.split(",", -1).toSeq))
+        }
       }.toMap
     } else if (combos.size == 1) {
       val error = run.stderr.linesIterator.filter(_.startsWith("oracle:")).mkString(" | ")
       Map(combos.head.prefix -> Left(if (error.isEmpty) run.stderr.takeRight(1000) else error.take(1000)))
     } else {
       val (a, b) = combos.splitAt(combos.size / 2)
-      runTf(graph, a, launches) ++ runTf(graph, b, launches)
+      runTf(graph, a, launches, keepGoing) ++ runTf(graph, b, launches, keepGoing)
     }
   }
 

@@ -21,15 +21,20 @@ final class ShapeKernels {
       Tensor tensor = context.input(0);
       Elements.requireMovable(node, tensor.dtype());
       long[] requested = IndexTensors.vector(node, context.input(1), "shape");
-      return List.of(Elements.reshape(tensor, Shape.of(inferReshape(tensor.numElements(), requested))));
+      return List.of(Elements.reshape(tensor, Shape.of(inferReshape(tensor.shape().dims(), requested))));
     };
   }
 
-  /** TF's Reshape shape rules: at most one -1, inferred from the element count. */
-  static long[] inferReshape(long count, long[] requested) {
+  /**
+   * TF's Reshape shape rules: at most one -1, inferred from the element count. When the requested
+   * shape has a 0, the input's zero dimensions are left out of the count the -1 is inferred from, so
+   * [0,3] reshaped to [0,-1] gives [0,3] and to [2,0,-1] gives [2,0,1], as in TensorFlow.
+   */
+  static long[] inferReshape(long[] inputDims, long[] requested) {
     long[] dims = requested.clone();
     int unknown = -1;
-    long product = 1;
+    long product = 1; // of the requested sizes other than -1 and 0
+    boolean requestsZero = false;
     for (int i = 0; i < dims.length; i++) {
       if (dims[i] == -1) {
         if (unknown >= 0) {
@@ -38,23 +43,34 @@ final class ShapeKernels {
         unknown = i;
       } else if (dims[i] < 0) {
         throw new KernelException("Size " + i + " must be non-negative, not " + dims[i]);
+      } else if (dims[i] == 0) {
+        requestsZero = true;
       } else {
         product = Math.multiplyExact(product, dims[i]);
       }
     }
+    long count = Shape.of(inputDims).numElements();
     if (unknown >= 0) {
-      if (product == 0) {
-        throw new KernelException("Reshape cannot infer the missing input size for an empty tensor unless all "
-            + "specified input sizes are non-zero");
+      long counted = 1;
+      boolean skippedZero = false;
+      for (long d : inputDims) {
+        if (d > 0 || !requestsZero) {
+          counted *= d;
+        } else {
+          skippedZero = true;
+        }
       }
-      if (count % product != 0) {
-        throw new KernelException("Input to reshape is a tensor with " + count
+      long missing = counted / product;
+      if (!skippedZero && missing * product != counted) {
+        throw new KernelException("Input to reshape is a tensor with " + counted
             + " values, but the requested shape requires a multiple of " + product);
       }
-      dims[unknown] = count / product;
-    } else if (product != count) {
+      dims[unknown] = missing;
+    }
+    long total = Shape.of(dims).numElements();
+    if (total != count) {
       throw new KernelException("Input to reshape is a tensor with " + count
-          + " values, but the requested shape has " + product);
+          + " values, but the requested shape has " + total);
     }
     return dims;
   }

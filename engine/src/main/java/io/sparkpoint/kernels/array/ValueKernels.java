@@ -21,12 +21,14 @@ final class ValueKernels {
   private ValueKernels() {}
 
   /**
-   * Cast between the float, integer and bool dtypes. Float to integer truncates toward zero (Java's
-   * saturating conversion to int64, then wrapped to the width); Truncate is ignored.
+   * Cast between the float, integer and bool dtypes. Float to integer truncates toward zero, NaN and
+   * out-of-range values giving the lowest value, as TensorFlow on x86-64 does ({@link CastConversions});
+   * {@code Truncate=true} rounds narrowing float casts toward zero.
    */
   static Kernel cast(NodeDef node) {
     DType dst = NodeAttrs.type(node, "DstT")
         .orElseThrow(() -> new KernelException("Cast node " + node.getName() + " has no DstT attr"));
+    boolean truncate = NodeAttrs.bool(node, "Truncate", false);
     NodeAttrs.type(node, "SrcT").ifPresent(src -> requireCastable(node, src, dst));
     requireCastable(node, dst, dst);
     return context -> {
@@ -45,8 +47,11 @@ final class ValueKernels {
       ByteBuffer out = Numbers.allocate(dst, x.numElements());
       boolean floating = Numbers.FLOATING.contains(src);
       for (long i = 0; i < x.numElements(); i++) {
-        if (floating) {
-          Numbers.putDouble(out, dst, x.doubleAt(i));
+        if (floating && CastConversions.convertsToInteger(dst)) {
+          Numbers.putLong(out, dst, CastConversions.toInteger(x.doubleAt(i), dst));
+        } else if (floating) {
+          double value = x.doubleAt(i);
+          Numbers.putDouble(out, dst, truncate ? CastConversions.truncated(value, src, dst) : value);
         } else if (src == DType.UINT64 && Numbers.FLOATING.contains(dst)) {
           Numbers.putDouble(out, dst, Numbers.doubleAt(x, i));
         } else {
@@ -99,10 +104,9 @@ final class ValueKernels {
     double span = Numbers.round(type, Numbers.round(type, limit - start) / delta);
     long size = (long) Math.ceil(Math.abs(span));
     ByteBuffer out = Numbers.allocate(type, size);
-    double value = start;
     for (long i = 0; i < size; i++) {
-      Numbers.putDouble(out, type, value);
-      value = Numbers.round(type, value + delta);
+      // start + i * delta, each step rounded to the dtype as TensorFlow computes it (no running sum)
+      Numbers.putDouble(out, type, Numbers.round(type, start + Numbers.round(type, Numbers.round(type, i) * delta)));
     }
     return Numbers.tensor(type, Shape.of(size), out);
   }

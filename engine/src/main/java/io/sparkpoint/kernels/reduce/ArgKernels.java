@@ -16,8 +16,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * ArgMax and ArgMin along one axis; ties give the first index. NaN counts as the largest value for
- * ArgMax and the smallest for ArgMin (it wins).
+ * ArgMax and ArgMin along one axis, as TensorFlow's Eigen reduction computes them: ties give the
+ * first index and NaN never wins.
  */
 final class ArgKernels {
   private static final Set<DType> TYPES = types();
@@ -67,32 +67,54 @@ final class ArgKernels {
       double[] doubles = floating ? layout.gatherDoubles(input) : null;
       long[] longs = floating ? null : layout.gatherLongs(input);
       for (int row = 0; row < layout.outer(); row++) {
-        int best = 0;
-        for (int k = 1; k < inner; k++) {
-          int i = row * inner + k;
-          int b = row * inner + best;
-          if (floating ? better(doubles[i], doubles[b], max) : better(longs[i], longs[b], type, max)) {
-            best = k;
-          }
-        }
-        Numbers.putLong(out, outType, best);
+        int from = row * inner;
+        Numbers.putLong(out, outType, floating ? bestOf(doubles, from, inner, type, max)
+            : bestOf(longs, from, inner, type, max));
       }
       return List.of(Numbers.tensor(outType, Shape.of(layout.outDims()), out));
     };
   }
 
-  private static boolean better(double candidate, double best, boolean max) {
-    if (Double.isNaN(best)) {
-      return false;
+  /**
+   * TF's (Eigen's) arg reduction: the running best starts as index 0 with the dtype's lowest
+   * finite value (highest for ArgMin), and only a strictly better value replaces it; so NaN never
+   * wins, ties keep the first index, and a row of -inf (ArgMax) or of NaN gives 0.
+   */
+  private static int bestOf(double[] values, int from, int count, DType type, boolean max) {
+    double limit = finiteLimit(type);
+    double bestValue = max ? -limit : limit;
+    int best = 0;
+    for (int k = 0; k < count; k++) {
+      double v = values[from + k];
+      if (max ? v > bestValue : v < bestValue) {
+        bestValue = v;
+        best = k;
+      }
     }
-    if (Double.isNaN(candidate)) {
-      return true;
-    }
-    return max ? candidate > best : candidate < best;
+    return best;
   }
 
-  private static boolean better(long candidate, long best, DType type, boolean max) {
-    int order = type == DType.UINT64 ? Long.compareUnsigned(candidate, best) : Long.compare(candidate, best);
-    return max ? order > 0 : order < 0;
+  private static int bestOf(long[] values, int from, int count, DType type, boolean max) {
+    long bestValue = max ? Reduction.lowest(type) : Reduction.highest(type);
+    int best = 0;
+    for (int k = 0; k < count; k++) {
+      long v = values[from + k];
+      int order = type == DType.UINT64 ? Long.compareUnsigned(v, bestValue) : Long.compare(v, bestValue);
+      if (max ? order > 0 : order < 0) {
+        bestValue = v;
+        best = k;
+      }
+    }
+    return best;
+  }
+
+  /** The largest finite value of a float dtype. */
+  private static double finiteLimit(DType type) {
+    return switch (type) {
+      case FLOAT -> Float.MAX_VALUE;
+      case HALF -> 65504;
+      case BFLOAT16 -> 0x1.fep127;
+      default -> Double.MAX_VALUE;
+    };
   }
 }

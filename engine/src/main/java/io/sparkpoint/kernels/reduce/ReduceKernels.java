@@ -22,8 +22,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The reduce family: Sum, Mean, Max, Min and Prod (reduction_indices, keep_dims, negative axes; no
- * axes means no reduction), ArgMax and ArgMin. Float types reduce on ND4J; integer types reduce in
- * exact long arithmetic. Kernels are stateless and thread-safe.
+ * axes means no reduction; float Max and Min propagate NaN), ArgMax and ArgMin. Float types reduce
+ * on ND4J; integer types reduce in exact long arithmetic. Kernels are stateless and thread-safe.
  */
 public final class ReduceKernels implements KernelProvider {
   static final Set<DType> REAL = real();
@@ -81,8 +81,31 @@ public final class ReduceKernels implements KernelProvider {
     }
     INDArray matrix = layout.matrix(array);
     double[] results = reduction.applyToRows(matrix).castTo(DataType.DOUBLE).toDoubleVector();
+    if (reduction == Reduction.MAX || reduction == Reduction.MIN) {
+      propagateNaN(matrix, results);
+    }
     for (double value : results) {
       Numbers.putDouble(out, type, value);
+    }
+  }
+
+  /**
+   * Sets NaN for every row holding a NaN: TensorFlow's Max and Min propagate it, where ND4J's skip
+   * it. A row sum is NaN when the row holds NaN (or both infinities): only then look element by
+   * element.
+   */
+  private static void propagateNaN(INDArray matrix, double[] results) {
+    if (!Double.isNaN(matrix.sumNumber().doubleValue())) {
+      return;
+    }
+    double[][] rows = matrix.castTo(DataType.DOUBLE).toDoubleMatrix();
+    for (int row = 0; row < rows.length; row++) {
+      for (double value : rows[row]) {
+        if (Double.isNaN(value)) {
+          results[row] = Double.NaN;
+          break;
+        }
+      }
     }
   }
 

@@ -66,21 +66,9 @@ enum Reduction {
     if (count == 0) {
       return 0;
     }
-    long sum = wrap(type, acc);
-    return unsigned64 ? Long.divideUnsigned(sum, count) : sum / count;
-  }
-
-  /** The value of the low bits of {@code bits} in an integer dtype. */
-  static long wrap(DType type, long bits) {
-    return switch (type) {
-      case INT8 -> (byte) bits;
-      case UINT8 -> bits & 0xFFL;
-      case INT16 -> (short) bits;
-      case UINT16 -> bits & 0xFFFFL;
-      case INT32 -> (int) bits;
-      case UINT32 -> bits & 0xFFFFFFFFL;
-      default -> bits;
-    };
+    // TF sums the narrower integer types in 64 bits before dividing (no int32 overflow), and
+    // int64/uint64 in their own type (wrapping); the caller's put wraps the quotient to the width.
+    return unsigned64 ? Long.divideUnsigned(acc, count) : acc / count;
   }
 
   static long lowest(DType type) {

@@ -35,6 +35,18 @@ class ShapeKernelsTest {
     assertThat(run("Reshape", strings, vec(2, 1))).isEqualTo(Tensor.ofStrings(Shape.of(2, 1), "a", "b"));
   }
 
+  /** Regression (conformance): TF leaves the input's zero dims out of the count a -1 is inferred from. */
+  @Test
+  void reshapeOfAnEmptyTensorInfersMinusOneFromItsNonZeroDims() {
+    Tensor empty = Tensor.ofFloats(Shape.of(0, 3));
+    assertThat(run("Reshape", empty, vec(0, -1)).shape()).isEqualTo(Shape.of(0, 3));
+    assertThat(run("Reshape", empty, vec(-1, 0)).shape()).isEqualTo(Shape.of(3, 0));
+    assertThat(run("Reshape", empty, vec(2, 0, -1)).shape()).isEqualTo(Shape.of(2, 0, 1));
+    assertThat(run("Reshape", empty, vec(-1, 4)).shape()).isEqualTo(Shape.of(0, 4));
+    assertThatThrownBy(() -> run("Reshape", X, vec(0, -1)))
+        .hasMessage("Input to reshape is a tensor with 6 values, but the requested shape has 0");
+  }
+
   @Test
   void reshapeErrorsUseTfWording() {
     assertThatThrownBy(() -> run("Reshape", X, vec(2, 2))).isInstanceOf(KernelException.class)

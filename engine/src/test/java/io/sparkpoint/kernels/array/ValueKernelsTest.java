@@ -1,6 +1,7 @@
 package io.sparkpoint.kernels.array;
 
 import static io.sparkpoint.kernels.KernelRunner.assertClose;
+import static io.sparkpoint.kernels.KernelRunner.bool;
 import static io.sparkpoint.kernels.KernelRunner.node;
 import static io.sparkpoint.kernels.KernelRunner.run;
 import static io.sparkpoint.kernels.KernelRunner.type;
@@ -9,6 +10,7 @@ import static io.sparkpoint.kernels.array.ShapeKernelsTest.vec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.sparkpoint.proto.NodeDef;
 import io.sparkpoint.tensor.DType;
 import io.sparkpoint.tensor.Shape;
 import io.sparkpoint.tensor.Tensor;
@@ -34,6 +36,39 @@ class ValueKernelsTest {
     assertThat(cast(DType.HALF, Tensor.ofFloats(Shape.of(1), 2))).isEqualTo(Tensor.of(DType.HALF, Shape.of(1), new byte[] {0, 0x40}));
     assertClose(cast(DType.FLOAT, Tensor.of(DType.UINT64, Shape.of(1), new byte[] {0, 0, 0, 0, 0, 0, 0, (byte) 0x80})),
         Tensor.ofFloats(Shape.of(1), 0x1p63f));
+  }
+
+  /** Regression (conformance): TF on x86-64 gives the lowest integer where Java saturates or gives 0. */
+  @Test
+  void castOfNaNInfinityOrOutOfRangeFloatToIntegerGivesTheLowestValue() {
+    Tensor f = Tensor.ofFloats(Shape.of(6), Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 3e9f, -3e9f, -2.9f);
+    int low = Integer.MIN_VALUE;
+    assertClose(cast(DType.INT32, f), Tensor.ofInts(Shape.of(6), low, low, low, low, low, -2));
+    Tensor d = Tensor.ofDoubles(Shape.of(5), Double.NaN, Double.POSITIVE_INFINITY, 1e19, -1e19, 3e9);
+    assertClose(cast(DType.INT64, d), Tensor.ofLongs(Shape.of(5), Long.MIN_VALUE, Long.MIN_VALUE, Long.MIN_VALUE,
+        Long.MIN_VALUE, 3_000_000_000L));
+  }
+
+  /** Regression (conformance): Truncate=true zeroes the mantissa bits float32 lacks instead of rounding. */
+  @Test
+  void castWithTruncateRoundsFloat64ToFloat32TowardZero() {
+    // 1 + 0.75 ulp(1f) rounds up to 1 + ulp(1f); just above FLT_MAX rounds to infinity
+    Tensor d = Tensor.ofDoubles(Shape.of(3), 1.0000000894069672, 3.4028235677973366e38, Double.NaN);
+    NodeDef.Builder truncating = node("Cast").putAttr("DstT", type(DType.FLOAT)).putAttr("Truncate", bool(true));
+    assertClose(run(truncating, d), Tensor.ofFloats(Shape.of(3), 1, Float.MAX_VALUE, Float.NaN));
+    assertClose(cast(DType.FLOAT, d), Tensor.ofFloats(Shape.of(3), 1.0000001f, Float.POSITIVE_INFINITY, Float.NaN));
+  }
+
+  /** Regression (conformance): TF computes element i as start + i * delta, not as a running sum. */
+  @Test
+  void floatRangeComputesStartPlusIndexTimesDelta() {
+    Tensor r = run("Range", Tensor.ofDoubles(Shape.scalar(), 0.1), Tensor.ofDoubles(Shape.scalar(), 1),
+        Tensor.ofDoubles(Shape.scalar(), 0.1));
+    assertThat(r.numElements()).isEqualTo(9);
+    assertThat(r.doubleAt(6)).isEqualTo(0.7000000000000001); // a running sum gives 0.7
+    assertThat(r.doubleAt(7)).isEqualTo(0.8); // a running sum gives 0.7999999999999999
+    Tensor f = run("Range", Tensor.scalar(0.1f), Tensor.scalar(1f), Tensor.scalar(0.1f));
+    assertThat(f.doubleAt(7)).isEqualTo(0.8f);
   }
 
   @Test

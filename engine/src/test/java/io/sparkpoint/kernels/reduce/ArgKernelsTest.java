@@ -35,7 +35,22 @@ class ArgKernelsTest {
         Tensor.ofInts(Shape.of(2), 1, 0));
     assertClose(run("ArgMax", Tensor.ofInts(Shape.of(3), -4, -1, -9), dim(0)), Tensor.scalar(1L));
     assertClose(run("ArgMin", Tensor.ofBooleans(Shape.of(3), true, false, false), dim(0)), Tensor.scalar(1L));
-    assertClose(run("ArgMax", Tensor.ofDoubles(Shape.of(3), 1, Double.NaN, 5), dim(0)), Tensor.scalar(1L));
+    assertClose(run("ArgMax", Tensor.ofDoubles(Shape.of(3), 1, Double.NaN, 5), dim(0)), Tensor.scalar(2L));
+  }
+
+  /**
+   * Regression (conformance): as TF's Eigen reducer, NaN never wins, and the running best starts at
+   * index 0 with the lowest finite value, so -inf never replaces it.
+   */
+  @Test
+  void nanNeverWinsAndInfinitiesDoNotBeatTheStartingValue() {
+    double nan = Double.NaN;
+    double inf = Double.POSITIVE_INFINITY;
+    Tensor rows = Tensor.ofDoubles(Shape.of(5, 3), nan, 1, 2, 1, nan, 0, nan, -inf, -inf, inf, nan, inf, nan, inf, inf);
+    assertClose(run("ArgMax", rows, dim(1)), longs(2, 0, 0, 0, 1));
+    assertClose(run("ArgMin", rows, dim(1)), longs(1, 2, 1, 0, 0));
+    Tensor floats = Tensor.ofFloats(Shape.of(2), Float.NaN, -Float.MAX_VALUE);
+    assertClose(run("ArgMax", floats, dim(0)), Tensor.scalar(0L));
   }
 
   @Test

@@ -69,6 +69,26 @@ class ReduceKernelsTest {
     assertThat(run("Max", bytes, axes(0))).isEqualTo(Tensor.of(DType.UINT8, Shape.scalar(), new byte[] {(byte) 200}));
   }
 
+  /** Regression (conformance): TF's Max and Min return NaN for a row holding NaN, wherever it sits. */
+  @Test
+  void floatMaxAndMinPropagateNaN() {
+    Tensor x = Tensor.ofDoubles(Shape.of(3, 3), Double.NaN, 1, 2, 1, 3, Double.NaN, 4, 5, 6);
+    assertClose(run("Max", x, axes(1)), Tensor.ofDoubles(Shape.of(3), Double.NaN, Double.NaN, 6));
+    assertClose(run("Min", x, axes(1)), Tensor.ofDoubles(Shape.of(3), Double.NaN, Double.NaN, 4));
+    assertClose(run("Max", x, axes(0)), Tensor.ofDoubles(Shape.of(3), Double.NaN, 5, Double.NaN));
+  }
+
+  /** Regression (conformance): TF sums int32 in 64 bits for Mean (Sum still wraps). */
+  @Test
+  void int32MeanDoesNotOverflow() {
+    Tensor x = Tensor.ofInts(Shape.of(2, 3), 2_000_000_000, 2_000_000_000, 2_000_000_000, -2_000_000_000,
+        -2_000_000_000, 7);
+    assertClose(run("Mean", x, axes(1)), Tensor.ofInts(Shape.of(2), 2_000_000_000, -1_333_333_331));
+    assertClose(run("Sum", x, axes(1)), Tensor.ofInts(Shape.of(2), (int) 6_000_000_000L, (int) -3_999_999_993L));
+    Tensor longs = Tensor.ofLongs(Shape.of(2), Long.MAX_VALUE, 3);
+    assertClose(run("Mean", longs, axes(0)), Tensor.scalar((Long.MAX_VALUE + 3) / 2));
+  }
+
   @Test
   void emptyReductionsGiveTheIdentity() {
     Tensor empty = Tensor.ofFloats(Shape.of(0, 3));

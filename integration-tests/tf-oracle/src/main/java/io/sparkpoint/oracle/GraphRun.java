@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.tensorflow.Graph;
 import org.tensorflow.Result;
@@ -30,6 +31,10 @@ import org.tensorflow.types.TString;
  * one line per fetch: {@code name \t dtype \t shape \t values} (TF Python dtype names; dims joined
  * by ','; values row-major, comma separated, floats as %.9g, which gives every float32 back exactly).
  *
+ * <p>With {@code --keep-going} every fetch runs in a session run of its own, and a fetch that fails
+ * gets the line {@code name \t error \t \t message} (the message on one line) instead of failing
+ * the whole command: one launch then reports many expected errors.
+ *
  * <p>A feed is {@code NAME=DTYPE:SHAPE:VALUES}: a tensor name ({@code x} or {@code x:0}, taken as
  * given, so under an import prefix write {@code prefix/x}), a dtype of float32, float64, int32,
  * int64, bool or string, dims joined by 'x' (empty for a scalar) and the row-major values joined
@@ -41,7 +46,7 @@ final class GraphRun {
   private GraphRun() {}
 
   static final String USAGE = "run needs <graph.pb|.pbtxt> <valuesOut> --fetch T[,T...] "
-      + "[--feed NAME=DTYPE:SHAPE:VALUES]... [--target OP]... [--import-prefix P]";
+      + "[--feed NAME=DTYPE:SHAPE:VALUES]... [--target OP]... [--import-prefix P] [--keep-going]";
 
   /** One tensor to feed: its name in the graph and the value. */
   record Feed(String name, DType dtype, long[] shape, List<String> values) {
@@ -131,19 +136,22 @@ final class GraphRun {
     List<Feed> feeds = new ArrayList<>();
     List<String> targets = new ArrayList<>();
     String prefix = null;
+    boolean keepGoing = false;
     for (int i = 0; i < a.length; i++) {
       switch (a[i]) {
         case "--fetch" -> fetches.addAll(Arrays.asList(value(a, ++i, "--fetch").split(",")));
         case "--feed" -> feeds.add(Feed.parse(value(a, ++i, "--feed")));
         case "--target" -> targets.add(value(a, ++i, "--target"));
         case "--import-prefix" -> prefix = value(a, ++i, "--import-prefix");
+        case "--keep-going" -> keepGoing = true;
         default -> positional.add(a[i]);
       }
     }
-    if (positional.size() != 2 || fetches.isEmpty()) {
+    if (positional.size() != 2 || fetches.isEmpty() || (keepGoing && !targets.isEmpty())) {
       throw new IllegalArgumentException(USAGE);
     }
-    List<String> lines = run(readGraph(Path.of(positional.get(0))), fetches, feeds, targets, prefix);
+    GraphDef graph = readGraph(Path.of(positional.get(0)));
+    List<String> lines = keepGoing ? runEach(graph, fetches, feeds, prefix) : run(graph, fetches, feeds, targets, prefix);
     Path out = Path.of(positional.get(1)).toAbsolutePath();
     Files.createDirectories(out.getParent());
     Files.write(out, lines, StandardCharsets.UTF_8);
@@ -172,7 +180,47 @@ final class GraphRun {
    * the feeds; one formatted line per fetch, in fetch order.
    */
   static List<String> run(GraphDef graphDef, List<String> fetches, List<Feed> feeds, List<String> targets, String prefix) {
-    List<String> lines = new ArrayList<>();
+    return inSession(graphDef, feeds, prefix, fedRunner -> {
+      if (!targets.isEmpty()) {
+        Session.Runner runner = fedRunner.get();
+        targets.forEach(runner::addTarget);
+        runner.run().close(); // nothing fetched
+      }
+      Session.Runner runner = fedRunner.get();
+      fetches.forEach(runner::fetch);
+      List<String> lines = new ArrayList<>();
+      try (Result result = runner.run()) {
+        for (int i = 0; i < fetches.size(); i++) {
+          lines.add(format(fetches.get(i), result.get(i)));
+        }
+      }
+      return lines;
+    });
+  }
+
+  /** Imports, then runs each fetch on its own with the feeds: one line per fetch, an error line when it fails. */
+  static List<String> runEach(GraphDef graphDef, List<String> fetches, List<Feed> feeds, String prefix) {
+    return inSession(graphDef, feeds, prefix, fedRunner -> {
+      List<String> lines = new ArrayList<>();
+      for (String fetch : fetches) {
+        try (Result result = fedRunner.get().fetch(fetch).run()) {
+          lines.add(format(fetch, result.get(0)));
+        } catch (RuntimeException e) { // TF Java's exceptions for a failed run (TFInvalidArgumentException...)
+          // on one line, its spaces kept: TF's wording has double spaces
+          lines.add(fetch + "\terror\t\t" + String.valueOf(e.getMessage()).replaceAll("[\t\r\n]", " ").trim());
+        }
+      }
+      return lines;
+    });
+  }
+
+  /** Session work: gets runners with every feed already set, returns the output lines. */
+  private interface SessionWork {
+    List<String> run(Supplier<Session.Runner> fedRunner);
+  }
+
+  /** Imports the graph, creates the feed tensors and a session, and runs {@code work} in it. */
+  private static List<String> inSession(GraphDef graphDef, List<Feed> feeds, String prefix, SessionWork work) {
     List<Tensor> tensors = new ArrayList<>();
     try (Graph graph = new Graph()) {
       if (prefix == null) {
@@ -184,25 +232,15 @@ final class GraphRun {
         tensors.add(feed.tensor());
       }
       try (Session session = new Session(graph, SOFT_PLACEMENT)) {
-        if (!targets.isEmpty()) {
+        return work.run(() -> {
           Session.Runner runner = session.runner();
           feed(runner, feeds, tensors);
-          targets.forEach(runner::addTarget);
-          runner.run().close(); // nothing fetched
-        }
-        Session.Runner runner = session.runner();
-        feed(runner, feeds, tensors);
-        fetches.forEach(runner::fetch);
-        try (Result result = runner.run()) {
-          for (int i = 0; i < fetches.size(); i++) {
-            lines.add(format(fetches.get(i), result.get(i)));
-          }
-        }
+          return runner;
+        });
       }
     } finally {
       tensors.forEach(Tensor::close);
     }
-    return lines;
   }
 
   private static void feed(Session.Runner runner, List<Feed> feeds, List<Tensor> tensors) {
