@@ -60,6 +60,10 @@ final class RunCommand implements Callable<Integer> {
       + "with --json, each fetch also names its file as \"npy\".")
   String outDir;
 
+  @Option(names = "--save", paramLabel = "OUT_PREFIX",
+      description = "After the runs, save every variable as a checkpoint OUT_PREFIX (.index, .data-*, .meta) with the Saver.")
+  String save;
+
   @Option(names = "--json", description = "Print one JSON object instead of text.")
   boolean json;
 
@@ -70,10 +74,13 @@ final class RunCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     checkUsage();
     RunJob.Result result = RunJob.run(SparkpointCli.fileIO(),
-        new RunJob.Request(graph, meta, checkpoint, feeds, fetches, targets, repeat, outDir));
+        new RunJob.Request(graph, meta, checkpoint, feeds, fetches, targets, repeat, outDir, save));
     var out = spec.commandLine().getOut();
     if (json) {
       out.println(Json.write(toJson(result)));
+      if (result.savedTo() != null) {
+        spec.commandLine().getErr().println("Saved " + result.savedTo()); // stdout stays one JSON object
+      }
       return 0;
     }
     for (int i = 0; i < fetches.size(); i++) {
@@ -85,6 +92,9 @@ final class RunCommand implements Callable<Integer> {
     }
     if (fetches.isEmpty()) {
       out.println("Ran " + String.join(", ", targets) + (repeat == 1 ? " once" : " " + repeat + " times"));
+    }
+    if (result.savedTo() != null) {
+      out.println("Saved " + result.savedTo());
     }
     return 0;
   }

@@ -4,6 +4,10 @@ import io.sparkpoint.bundle.BundleNaming;
 import io.sparkpoint.checkpoint.Checkpoints;
 import io.sparkpoint.exec.PartialShapes;
 import io.sparkpoint.exec.Session;
+import io.sparkpoint.graph.GraphCollections;
+import io.sparkpoint.graph.Operation;
+import io.sparkpoint.proto.SaverDef;
+import io.sparkpoint.saver.Saver;
 import io.sparkpoint.fs.FileIO;
 import io.sparkpoint.fs.Locations;
 import io.sparkpoint.fs.SupportsDirectories;
@@ -47,18 +51,20 @@ public final class RunJob {
    * @param targets op names to run for their effects
    * @param repeat how many times to run, with the same feeds (at least 1)
    * @param outDir a directory to write each fetch to as {@code .npy} (see {@link #npyName}), or null
+   * @param save a checkpoint prefix to save every variable to after the runs (with its {@code .meta}), or null
    */
   public record Request(
       String graph, String meta, String checkpoint, Map<String, String> feeds, List<String> fetches, List<String> targets,
-      int repeat, String outDir) {}
+      int repeat, String outDir, String save) {}
 
   /**
    * @param fetched the values of the last run, in the order of the fetches
    * @param restoredFrom the checkpoint prefix the variables came from, or null
    * @param variablesRestored the restored variables' names
+   * @param savedTo the prefix of the checkpoint written by {@code save}, or null
    * @param files where each fetch was written, in the order of the fetches; empty without an out directory
    */
-  public record Result(List<Tensor> fetched, String restoredFrom, List<String> variablesRestored, List<String> files) {}
+  public record Result(List<Tensor> fetched, String restoredFrom, List<String> variablesRestored, List<String> files, String savedTo) {}
 
   /**
    * Loads the graph, restores the variables, reads and checks the feeds, runs {@code repeat} times
@@ -74,8 +80,15 @@ public final class RunJob {
   public static Result run(FileIO io, Request request) throws IOException {
     List<String> files = request.outDir() == null ? List.of() : outputFiles(request.outDir(), request.fetches());
     String prefix = request.checkpoint() == null ? null : Checkpoints.resolvePrefix(io, request.checkpoint());
-    Session session = new Session(loadGraph(io, request.graph(), request.meta(), prefix));
-    List<String> restored = prefix == null ? List.of() : CheckpointVariables.restore(io, prefix, session);
+    Loaded loaded = loadGraph(io, request.graph(), request.meta(), prefix);
+    Session session = new Session(loaded.graph()).withService(FileIO.class, io);
+    List<String> restored = List.of();
+    if (prefix != null && loaded.saverDef() != null) {
+      Saver.fromSaverDef(loaded.graph(), loaded.saverDef()).restore(session, prefix); // the graph's own restore op, as TF
+      restored = variableNames(loaded.graph());
+    } else if (prefix != null) {
+      restored = CheckpointVariables.restore(io, prefix, session);
+    }
     Map<String, Tensor> feeds = readFeeds(io, session.graph(), request.feeds());
     List<Tensor> fetched = List.of();
     for (int run = 0; run < request.repeat(); run++) {
@@ -87,8 +100,33 @@ public final class RunJob {
     for (int i = 0; i < files.size(); i++) {
       Npy.write(io.newOutputFile(files.get(i)), fetched.get(i));
     }
-    return new Result(fetched, prefix, restored, files);
+    String saved = request.save() == null ? null : saverFor(loaded).save(session, request.save());
+    return new Result(fetched, prefix, restored, files, saved);
   }
+
+  /** The graph's own Saver (from its SaverDef), else a new one over the global variables, else over every variable node. */
+  private static Saver saverFor(Loaded loaded) {
+    if (loaded.saverDef() != null) {
+      return Saver.fromSaverDef(loaded.graph(), loaded.saverDef());
+    }
+    if (!loaded.graph().getCollection(GraphCollections.GLOBAL_VARIABLES).isEmpty()) {
+      return Saver.builder(loaded.graph()).build();
+    }
+    return Saver.builder(loaded.graph()).varList(variableNames(loaded.graph())).build();
+  }
+
+  private static List<String> variableNames(Graph graph) {
+    List<String> names = new ArrayList<>();
+    for (Operation op : graph.operations()) {
+      if (op.type().equals("VariableV2") || op.type().equals("Variable") || op.type().equals("VarHandleOp")) {
+        names.add(op.name());
+      }
+    }
+    return names;
+  }
+
+  /** A graph and the SaverDef its MetaGraphDef carried (null for a GraphDef, or a MetaGraphDef without one). */
+  private record Loaded(Graph graph, SaverDef saverDef) {}
 
   /**
    * The file name a fetch is written to: the tensor name with every character other than letters,
@@ -114,17 +152,17 @@ public final class RunJob {
     return files;
   }
 
-  private static Graph loadGraph(FileIO io, String graphFile, String metaFile, String prefix) throws IOException {
+  private static Loaded loadGraph(FileIO io, String graphFile, String metaFile, String prefix) throws IOException {
     if (graphFile != null) {
       requireFile(io, graphFile, "Cannot find the GraphDef " + graphFile);
-      return Graph.fromGraphDef(GraphIO.readGraphDef(io, graphFile));
+      return new Loaded(Graph.fromGraphDef(GraphIO.readGraphDef(io, graphFile)), null);
     }
     String meta = metaFile != null ? metaFile : BundleNaming.metaFile(prefix);
     requireFile(io, meta, metaFile != null ? "Cannot find the MetaGraphDef " + meta
         : "Cannot find the MetaGraphDef " + meta + " of checkpoint " + prefix + "; give its location with --meta");
     Graph graph = new Graph();
-    MetaGraphs.importMetaGraph(graph, MetaGraphs.read(io, meta), MetaGraphs.ImportOptions.defaults());
-    return graph;
+    SaverDef saverDef = MetaGraphs.importMetaGraph(graph, MetaGraphs.read(io, meta), MetaGraphs.ImportOptions.defaults());
+    return new Loaded(graph, saverDef == null || saverDef.getRestoreOpName().isEmpty() ? null : saverDef);
   }
 
   private static void requireFile(FileIO io, String location, String message) throws IOException {
