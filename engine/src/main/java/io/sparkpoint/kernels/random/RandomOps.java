@@ -36,11 +36,12 @@ final class RandomOps {
 
   /** An op whose only input is the output shape (TF's PhiloxRandomOp). */
   private static Kernel philox(NodeDef node, Function<DType, Distribution> distributionOf) {
-    Distribution distribution = distributionOf.apply(typeAttr(node, "dtype", FLOAT_TYPES));
+    DType dtype = typeAttr(node, "dtype", FLOAT_TYPES);
+    Distribution distribution = distributionOf.apply(dtype);
     long seed = NodeAttrs.integer(node, "seed", 0);
     long seed2 = NodeAttrs.integer(node, "seed2", 0);
     return context -> {
-      Shape shape = outputShape(node, context.input(0));
+      Shape shape = outputShape(node, context.input(0), dtype);
       GuardedPhilox generator = context.nodeState(GuardedPhilox.class, () -> GuardedPhilox.seeded(seed, seed2));
       return List.of(distribution.sample(generator.reserveForOutputs(shape.numElements()), shape));
     };
@@ -57,7 +58,7 @@ final class RandomOps {
     return context -> {
       Tensor minval = bound(node, context.input(1), "minval", dtype);
       Tensor maxval = bound(node, context.input(2), "maxval", dtype);
-      Shape shape = outputShape(node, context.input(0));
+      Shape shape = outputShape(node, context.input(0), dtype);
       if (shape.numElements() == 0) {
         return List.of(Numbers.tensor(dtype, shape, ByteBuffer.allocate(0)));
       }
@@ -100,7 +101,7 @@ final class RandomOps {
    * @throws KernelException "shape must be a vector of {int32,int64}, got shape [2,2]", "Dimension -1
    *     must be >= 0", or when the tensor would not fit in memory
    */
-  private static Shape outputShape(NodeDef node, Tensor shapeInput) {
+  private static Shape outputShape(NodeDef node, Tensor shapeInput, DType dtype) {
     long[] dims = IndexTensors.vector(node, shapeInput, "shape");
     long elements = 1;
     for (long d : dims) {
@@ -109,7 +110,7 @@ final class RandomOps {
       }
       elements = d == 0 || elements <= Integer.MAX_VALUE / d ? elements * d : Long.MAX_VALUE;
     }
-    if (elements > Integer.MAX_VALUE / Long.BYTES) {
+    if (elements > Integer.MAX_VALUE / dtype.byteWidth()) {
       throw new KernelException("Cannot make a random tensor of shape " + Shape.of(dims) + ": it would not fit in memory");
     }
     return Shape.of(dims);
