@@ -1,6 +1,5 @@
 package io.sparkpoint.it
 
-import io.sparkpoint.proto.AttrValue
 import io.sparkpoint.tensor.DType
 
 /**
@@ -33,14 +32,12 @@ object RandomConformanceSuite {
   import KernelConformance._
 
   private val I: Seq[DType] = Seq(DType.INT32, DType.INT64)
-  private def int32Type = AttrValue.newBuilder().setTypeValue(DType.INT32.number()).build()
-  private def int64Type = AttrValue.newBuilder().setTypeValue(DType.INT64.number()).build()
   /** A fixed int64 shape vector (a Const). */
   private def longs(values: Long*): In = ints(values: _*).copy(dtype = Some(DType.INT64))
   /** A Const scalar of the dtype under test (RandomUniformInt's minval and maxval). */
   private def bound(value: Double): In = In(Nil, edges = Seq(value), const = true)
 
-  private def seeded(seed: Long, seed2: Long, shapeType: AttrValue = int32Type): Seq[(String, Any)] =
+  private def seeded(seed: Long, seed2: Long, shapeType: DType = DType.INT32): Seq[(String, Any)] =
     Seq("dtype" -> Dt, "T" -> shapeType, "seed" -> seed, "seed2" -> seed2)
 
   /** The cases of one op and dtype. */
@@ -51,7 +48,7 @@ object RandomConformanceSuite {
     KCase(op, Seq(ints(7, 1, 3)), Seq(dtype), family, seeded(-3, -4), label = "negative seeds"),
     KCase(op, Seq(ints(4, 0)), Seq(dtype), family, seeded(5, 5), label = "empty"),
     KCase(op, Seq(ints()), Seq(dtype), family, seeded(9, 0), label = "scalar", runs = 3),
-    KCase(op, Seq(longs(3, 3)), Seq(dtype), family, seeded(11, 12, int64Type), label = "int64 shape"),
+    KCase(op, Seq(longs(3, 3)), Seq(dtype), family, seeded(11, 12, DType.INT64), label = "int64 shape"),
     KCase(op, Seq(ints(100000)), Seq(dtype), family, seeded(123456789, 987654321), label = "100,000 elements"),
     KCase(op, Seq(ints(1001)), Seq(dtype), family, seeded(42, 0), label = "1001 elements", runs = 2),
   )
@@ -60,14 +57,17 @@ object RandomConformanceSuite {
     floats(op, DType.FLOAT, Exact) ++ floats(op, DType.DOUBLE, if (op == "RandomUniform") Exact else Ulps(3))
   } ++ Seq(
     KCase("RandomUniformInt", Seq(ints(2, 5), bound(-5), bound(5)), I, Exact,
-      Seq("Tout" -> Dt, "T" -> int32Type, "seed" -> 3L, "seed2" -> 4L), label = "[-5, 5)", runs = 3),
+      Seq("Tout" -> Dt, "T" -> DType.INT32, "seed" -> 3L, "seed2" -> 4L), label = "[-5, 5)", runs = 3),
     KCase("RandomUniformInt", Seq(ints(7), bound(-2e9), bound(2e9)), I, Exact,
-      Seq("Tout" -> Dt, "T" -> int32Type, "seed" -> 0L, "seed2" -> 1L), label = "a range beyond int32"),
+      Seq("Tout" -> Dt, "T" -> DType.INT32, "seed" -> 0L, "seed2" -> 1L), label = "a range beyond int32"),
     KCase("RandomUniformInt", Seq(ints(3), bound(-5e18), bound(5e18)), Seq(DType.INT64), Exact,
-      Seq("Tout" -> Dt, "T" -> int32Type, "seed" -> 6L, "seed2" -> 0L), label = "a range beyond int64"),
+      Seq("Tout" -> Dt, "T" -> DType.INT32, "seed" -> 6L, "seed2" -> 0L), label = "a range beyond int64"),
     KCase("RandomUniformInt", Seq(ints(100000), bound(0), bound(1000)), I, Exact,
-      Seq("Tout" -> Dt, "T" -> int32Type, "seed" -> 77L, "seed2" -> 78L), label = "100,000 elements"),
+      Seq("Tout" -> Dt, "T" -> DType.INT32, "seed" -> 77L, "seed2" -> 78L), label = "100,000 elements"),
     KCase("RandomUniformInt", Seq(ints(0), bound(5), bound(5)), I, Exact,
-      Seq("Tout" -> Dt, "T" -> int32Type, "seed" -> 1L, "seed2" -> 1L), label = "empty, minval = maxval"),
+      Seq("Tout" -> Dt, "T" -> DType.INT32, "seed" -> 1L, "seed2" -> 1L), label = "empty, minval = maxval"),
+    // a case that must fail, in both with the same gist (one oracle launch of its own)
+    KCase("RandomUniformInt", Seq(ints(3), bound(5), bound(5)), Seq(DType.INT64), Exact,
+      Seq("Tout" -> Dt, "T" -> DType.INT32, "seed" -> 1L), label = "minval = maxval", error = "Need minval < maxval, got 5 >= 5"),
   )
 }
