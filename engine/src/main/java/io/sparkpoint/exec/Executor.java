@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Runs an {@link ExecutionPlan}: places the feeds, runs each step's kernel in order and returns
@@ -18,10 +19,12 @@ final class Executor {
 
   /**
    * @param feeds by tensor name as given to the plan
+   * @param nodeStates the session's per-node states, by node name (see {@link KernelContext#nodeState})
    * @throws KernelException "Node 'x' (op MatMul, inputs [2,3] [4,5]): ..." when a node fails
    * @throws IllegalArgumentException when a fed value does not fit its tensor
    */
-  static List<Tensor> run(ExecutionPlan plan, Map<String, Tensor> feeds, VariableStore variables, Map<Class<?>, Object> services) {
+  static List<Tensor> run(ExecutionPlan plan, Map<String, Tensor> feeds, VariableStore variables, Map<Class<?>, Object> services,
+      Map<String, Object> nodeStates) {
     Tensor[] values = new Tensor[plan.slotCount];
     for (Map.Entry<String, Tensor> feed : feeds.entrySet()) {
       String name = ExecutionPlan.tensorName(feed.getKey());
@@ -31,7 +34,7 @@ final class Executor {
       values[spec.slot()] = value;
     }
     for (ExecutionPlan.Step step : plan.steps) {
-      runStep(plan, step, values, variables, services);
+      runStep(plan, step, values, variables, services, nodeStates);
     }
     List<Tensor> fetched = new ArrayList<>(plan.fetchSlots.length);
     for (int slot : plan.fetchSlots) {
@@ -40,8 +43,8 @@ final class Executor {
     return fetched;
   }
 
-  private static void runStep(
-      ExecutionPlan plan, ExecutionPlan.Step step, Tensor[] values, VariableStore variables, Map<Class<?>, Object> services) {
+  private static void runStep(ExecutionPlan plan, ExecutionPlan.Step step, Tensor[] values, VariableStore variables,
+      Map<Class<?>, Object> services, Map<String, Object> nodeStates) {
     int[] in = step.inputSlots();
     Tensor[] inputs = new Tensor[in.length];
     List<Tensor> outputs;
@@ -56,7 +59,7 @@ final class Executor {
         }
         inputs[i] = isRef && !step.refInputs()[i] ? variables.read(variableName(value)) : value;
       }
-      outputs = step.kernel().compute(new Context(step.node(), Arrays.asList(inputs), variables, services));
+      outputs = step.kernel().compute(new Context(step.node(), Arrays.asList(inputs), variables, services, nodeStates));
     } catch (RuntimeException e) {
       throw new KernelException(describe(step.node(), inputs) + e.getMessage(), e);
     }
@@ -107,11 +110,16 @@ final class Executor {
     return text.append("): ").toString();
   }
 
-  private record Context(NodeDef node, List<Tensor> inputs, VariableStore variables, Map<Class<?>, Object> services)
-      implements KernelContext {
+  private record Context(NodeDef node, List<Tensor> inputs, VariableStore variables, Map<Class<?>, Object> services,
+      Map<String, Object> nodeStates) implements KernelContext {
     @Override
     public <T> T service(Class<T> type) {
       return type.cast(services.get(type));
+    }
+
+    @Override
+    public <S> S nodeState(Class<S> type, Supplier<? extends S> initial) {
+      return type.cast(nodeStates.computeIfAbsent(node.getName(), name -> initial.get()));
     }
   }
 }

@@ -6,7 +6,9 @@ import java.util.List;
 /**
  * Computes one node's outputs from its inputs. A kernel is created once per node when a run is
  * planned (so attrs are parsed and checked once) and may be called many times, from several
- * threads for runs that do not assign variables.
+ * threads for runs that do not assign variables. Several plans may each hold a kernel for the same
+ * node, so a kernel keeps no state between runs: a stateful op keeps it in
+ * {@link KernelContext#nodeState}.
  */
 @FunctionalInterface
 public interface Kernel {

@@ -3,10 +3,11 @@ package io.sparkpoint.exec;
 import io.sparkpoint.proto.NodeDef;
 import io.sparkpoint.tensor.Tensor;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
- * What a kernel sees when it runs: its node, its input values, and the session's variables (for
- * the variable ops).
+ * What a kernel sees when it runs: its node, its input values, the session's variables (for the
+ * variable ops) and the node's own state in the session (for stateful ops).
  */
 public interface KernelContext {
   NodeDef node();
@@ -26,5 +27,20 @@ public interface KernelContext {
    */
   default <T> T service(Class<T> type) {
     return null;
+  }
+
+  /**
+   * The state this node keeps across runs of one Session, as TensorFlow's stateful kernels do (a
+   * random op's generator): made by {@code initial} the first time the node runs in the session, then
+   * the same object in every later run, whichever plan (feeds, fetches, targets) runs the node; a new
+   * Session starts afresh. The state is made once even when runs race, so it must be thread-safe.
+   *
+   * <p>A context outside a Session (a unit-test runner) may make a new state on every call, as if
+   * each run were in a new session; that is what this default does.
+   *
+   * @throws ClassCastException when the node's state is not a {@code type}
+   */
+  default <S> S nodeState(Class<S> type, Supplier<? extends S> initial) {
+    return type.cast(initial.get());
   }
 }

@@ -38,6 +38,12 @@ public final class Session {
   private final VariableStore variables;
   private final Map<PlanKey, ExecutionPlan> plans = new ConcurrentHashMap<>();
   private final Map<Class<?>, Object> services = new ConcurrentHashMap<>();
+  /**
+   * Stateful nodes' state, by node name ({@link KernelContext#nodeState}): kept here rather than in the
+   * kernels because every plan holding a node has a kernel of its own, while TF shares one kernel
+   * per node and session.
+   */
+  private final Map<String, Object> nodeStates = new ConcurrentHashMap<>();
 
   /** A session with every kernel on the classpath and its own in-memory variables. */
   public Session(Graph graph) {
@@ -69,7 +75,7 @@ public final class Session {
    */
   public List<Tensor> run(Map<String, Tensor> feeds, List<String> fetches, List<String> targets) {
     ExecutionPlan plan = plan(feeds.keySet(), fetches, targets);
-    return Executor.run(plan, feeds, variables, services);
+    return Executor.run(plan, feeds, variables, services, nodeStates);
   }
 
   /** Runs with no targets. */

@@ -26,6 +26,8 @@ abstract class ConformanceSuite(cases: Seq[KernelConformance.KCase]) extends Any
   private val compared = new AtomicInteger()
   /** The largest |ours - tf| / tolerance seen, per (family, dtype): how much room the tolerances leave. */
   private val worst = new java.util.concurrent.ConcurrentHashMap[String, Double]()
+  /** Float elements compared and those not bit-identical to TF's, per (family, dtype). */
+  private val inexact = new java.util.concurrent.ConcurrentHashMap[String, (Int, Int)]()
 
   /** Every (case, dtype): its subgraph added to `graph` and run by our Session. */
   private lazy val combos: Map[(Int, DType), Combo] = {
@@ -49,7 +51,7 @@ abstract class ConformanceSuite(cases: Seq[KernelConformance.KCase]) extends Any
       val combo = combos((i, d))
       combo.skip.filter(_.startsWith("inputs")).foreach(why => fail(s"the case is wrong: $why"))
       assume(combo.skip.isEmpty, combo.skip.getOrElse(""))
-      val theirs = combo.fetches.map(f => tf.getOrElse(f, tf.getOrElse(combo.prefix, Left(s"TF did not return $f"))))
+      val theirs = combo.runFetches.map(f => tf.getOrElse(f, tf.getOrElse(combo.prefix, Left(s"TF did not return $f"))))
       val clue = s"${combo.prefix}: ${c.op} ${c.attrs.map { case (k, v) => s"$k=$v" }.mkString(" ")}; inputs ${describeInputs(combo)}"
       withClue(clue + "\n") {
         if (c.error.nonEmpty) combo.ours match {
@@ -64,13 +66,16 @@ abstract class ConformanceSuite(cases: Seq[KernelConformance.KCase]) extends Any
         } else combo.ours match {
           case Left(error) => fail(s"our kernel failed: $error; TF: ${theirs.mkString(", ")}")
           case Right(ours) =>
-            ours.size shouldBe combo.fetches.size
-            for (((o, t), f) <- ours.zip(theirs).zip(combo.fetches)) t match {
+            ours.size shouldBe combo.runFetches.size
+            for (((o, t), f) <- ours.zip(theirs).zip(combo.runFetches)) t match {
               case Left(error) => fail(s"$f: TF failed where our kernel succeeded: $error")
               case Right(out) =>
-                val (problem, n, w) = compare(c.family, o, out)
+                val (problem, n, w, notIdentical) = compare(c.family, o, out)
                 compared.addAndGet(n)
-                if (d == DType.FLOAT || d == DType.DOUBLE) worst.merge(s"${c.family} ${d.pythonName()}", w, (a: Double, b: Double) => math.max(a, b))
+                if (d == DType.FLOAT || d == DType.DOUBLE) {
+                  worst.merge(s"${c.family} ${d.pythonName()}", w, (a: Double, b: Double) => math.max(a, b))
+                  inexact.merge(s"${c.family} ${d.pythonName()}", (n, notIdentical), (a: (Int, Int), b: (Int, Int)) => (a._1 + b._1, a._2 + b._2))
+                }
                 problem.foreach(p => fail(s"$f: $p"))
             }
         }
@@ -83,7 +88,10 @@ abstract class ConformanceSuite(cases: Seq[KernelConformance.KCase]) extends Any
     val skipped = all.filter(_.skip.nonEmpty)
     info(s"${cases.size} cases, ${all.size} (case, dtype) subgraphs, ${all.size - skipped.size} run in both, " +
       s"${skipped.size} skipped, ${compared.get} elements compared, ${launches.get} oracle launch(es)")
-    worst.asScala.toSeq.sorted.foreach { case (k, w) => info(f"$k: largest |ours - tf| / tolerance = $w%.2g") }
+    worst.asScala.toSeq.sorted.foreach { case (k, w) =>
+      val (n, notIdentical) = inexact.getOrDefault(k, (0, 0))
+      info(f"$k: largest |ours - tf| / tolerance = $w%.2g; $notIdentical of $n elements not bit-identical")
+    }
     skipped.groupBy(s => (s.c.op, s.dtype.pythonName())).keys.toSeq.sorted.foreach { case (op, d) => info(s"skipped: $op $d") }
     all.size - skipped.size should be > 0
   }

@@ -66,19 +66,25 @@ object KernelConformance {
   case object Arith extends Family
   case object Transcendental extends Family
   case object Accumulating extends Family
+  /** Within `n` units in the last place of TF's value (float dtypes); exact for integers. */
+  final case class Ulps(n: Int) extends Family
 
   /**
    * One op. `outputs` = number of outputs fetched (0: run as a target after its inputs, given as control inputs).
    * `error`, when set, is a gist both our kernel's and TensorFlow's errors must contain: the case must fail.
+   * `runs` > 1 fetches them that many times in the same session (stateful ops go on with their sequences).
    */
   final case class KCase(op: String, ins: Seq[In], dtypes: Seq[DType], family: Family = Arith,
-      attrs: Seq[(String, Any)] = Seq("T" -> Dt), outputs: Int = 1, label: String = "", error: String = "") {
+      attrs: Seq[(String, Any)] = Seq("T" -> Dt), outputs: Int = 1, label: String = "", error: String = "", runs: Int = 1) {
     def name: String = s"$op${if (label.isEmpty) "" else s" ($label)"} ${ins.map(_.shape.mkString("[", ",", "]")).mkString(" ")}".trim
   }
 
-  /** What happened to one (case, dtype): skipped (with why), or ours and TF's results to compare. */
+  /** What happened to one (case, dtype): skipped (with why), or ours and TF's results to compare (`ours`: every run's fetches). */
   final case class Combo(index: Int, c: KCase, dtype: DType, prefix: String, feeds: Seq[(String, Tensor)],
-      fetches: Seq[String], target: Option[String], skip: Option[String], ours: Either[String, Seq[Tensor]])
+      fetches: Seq[String], target: Option[String], skip: Option[String], ours: Either[String, Seq[Tensor]]) {
+    /** The names of TF's outputs matching `ours`: the fetches, then for run r >= 2 `fetch#r` (the oracle's `--runs`). */
+    def runFetches: Seq[String] = (1 to c.runs).flatMap(r => fetches.map(f => if (r == 1) f else s"$f#$r"))
+  }
 
   /** A fetched TF tensor: dtype, shape (`,`-joined) and value strings. */
   final case class TfOut(dtype: String, shape: String, values: Seq[String])
@@ -195,7 +201,7 @@ object KernelConformance {
     // an op without outputs runs as a target after its control inputs, which are fetched instead
     val fetches = if (c.outputs == 0) inputs.map(i => s"${i._1.name()}:0") else (0 until c.outputs).map(i => s"${op.name()}:$i")
     val target = if (c.outputs == 0) Some(op.name()) else None
-    val ours = try Right(session.run(feeds.toMap.asJava, fetches.asJava, target.toList.asJava).asScala.toSeq)
+    val ours = try Right((1 to c.runs).flatMap(_ => session.run(feeds.toMap.asJava, fetches.asJava, target.toList.asJava).asScala))
     catch { case e: KernelException => Left(e.getMessage); case NonFatal(e) => Left(e.toString) }
     ours match {
       case Left(m) if m.contains("Unsupported dtype") => skipped(s"our kernel refuses ${dtype.pythonName()}: ${m.take(200)}")
@@ -222,7 +228,8 @@ object KernelConformance {
     val out = dir.resolve("values.tsv")
     val args = Seq("run", file.toString, out.toString, "--fetch", combos.flatMap(_.fetches).mkString(",")) ++
       combos.flatMap(_.feeds).flatMap { case (n, t) => Seq("--feed", feedSpec(n, t)) } ++ combos.flatMap(_.target).flatMap(t => Seq("--target", t)) ++
-      (if (keepGoing) Seq("--keep-going") else Nil)
+      (if (keepGoing) Seq("--keep-going") else Nil) ++
+      Some(combos.map(_.c.runs).max).filter(_ > 1).toSeq.flatMap(r => Seq("--runs", r.toString))
     launches.incrementAndGet()
     val run = Oracle.run(args: _*)
     val lines = if (run.exitCode == 0) Files.readAllLines(out, StandardCharsets.UTF_8).asScala.toSeq else Nil
@@ -250,6 +257,8 @@ object KernelConformance {
   /** The tolerance for `expected` (TF's value); see the suite's table. */
   def tolerance(family: Family, dtype: DType, expected: Double, maxAbs: Double): Double = (family, dtype) match {
     case (Exact, _) | (_, DType.INT32 | DType.INT64) => 0.0
+    case (Ulps(n), DType.FLOAT) => n * math.ulp(expected.toFloat).toDouble
+    case (Ulps(n), _) => n * math.ulp(expected)
     case (Arith, DType.FLOAT) => math.max(1e-6 * math.abs(expected), 1e-6)
     case (Transcendental, DType.FLOAT) => math.max(math.max(1e-6 * math.abs(expected), 1e-6), 4 * math.ulp(expected.toFloat).toDouble)
     case (Accumulating, DType.FLOAT) => math.max(1e-6 * math.max(math.abs(expected), maxAbs), 1e-6)
@@ -264,19 +273,20 @@ object KernelConformance {
   }
 
   /**
-   * Compares our tensor with TF's: None when they agree, else a description; also the number of elements compared
-   * and the largest |ours - tf| / tolerance among finite float elements (0 when all are bit-identical).
+   * Compares our tensor with TF's: None when they agree, else a description; also the number of elements compared,
+   * the largest |ours - tf| / tolerance among finite float elements (0 when all are bit-identical) and the number of
+   * float elements that are not bit-identical.
    */
-  def compare(family: Family, ours: Tensor, tf: TfOut): (Option[String], Int, Double) = {
+  def compare(family: Family, ours: Tensor, tf: TfOut): (Option[String], Int, Double, Int) = {
     val dtype = ours.dtype()
     val header = s"dtype ours ${dtype.pythonName()} / TF ${tf.dtype}, shape ours ${ours.shape().dims().mkString(",")} / TF ${tf.shape}"
     if (dtype.pythonName() != tf.dtype || ours.shape().dims().mkString(",") != tf.shape || ours.numElements() != tf.values.size)
-      return (Some(header), 0, 0.0)
+      return (Some(header), 0, 0.0, 0)
     val n = tf.values.size
     if (dtype == DType.BOOL || dtype == DType.STRING) {
       val bad = (0 until n).filter(i => text(ours, i) != tf.values(i))
       return (if (bad.isEmpty) None else Some(s"$header; ${bad.size} of $n elements differ, e.g. " +
-        bad.take(6).map(i => s"[$i] ours ${text(ours, i)} TF ${tf.values(i)}").mkString(", ")), n, 0.0)
+        bad.take(6).map(i => s"[$i] ours ${text(ours, i)} TF ${tf.values(i)}").mkString(", ")), n, 0.0, 0)
     }
     val got = (0 until n).map(i => if (isFloat(dtype)) ours.doubleAt(i) else ours.longAt(i).toDouble)
     val want = tf.values.map(parse(dtype, _))
@@ -293,9 +303,10 @@ object KernelConformance {
         val (diff, tol) = (math.abs(got(i) - want(i)), tolerance(family, dtype, want(i), maxAbs))
         if (diff == 0) 0.0 else if (tol == 0) Double.PositiveInfinity else diff / tol
       }.maxOption.getOrElse(0.0)
-    if (bad.isEmpty) (None, n, worst)
+    val inexact = if (isFloat(dtype)) (0 until n).count(i => !(got(i).isNaN && want(i).isNaN) && got(i) != want(i)) else 0
+    if (bad.isEmpty) (None, n, worst, inexact)
     else (Some(s"$header; ${bad.size} of $n elements differ, e.g. " +
-      bad.take(6).map(i => s"[$i] ours ${got(i)} TF ${tf.values(i)}").mkString(", ")), n, worst)
+      bad.take(6).map(i => s"[$i] ours ${got(i)} TF ${tf.values(i)}").mkString(", ")), n, worst, inexact)
   }
 
   def describeInputs(c: Combo): String =

@@ -35,6 +35,10 @@ import org.tensorflow.types.TString;
  * gets the line {@code name \t error \t \t message} (the message on one line) instead of failing
  * the whole command: one launch then reports many expected errors.
  *
+ * <p>With {@code --runs N} the fetches run N times in the same session (stateful ops such as the
+ * random ones go on with their sequences); run r's lines name the fetch {@code name#r} from the
+ * second run on.
+ *
  * <p>A feed is {@code NAME=DTYPE:SHAPE:VALUES}: a tensor name ({@code x} or {@code x:0}, taken as
  * given, so under an import prefix write {@code prefix/x}), a dtype of float32, float64, int32,
  * int64, bool or string, dims joined by 'x' (empty for a scalar) and the row-major values joined
@@ -46,7 +50,7 @@ final class GraphRun {
   private GraphRun() {}
 
   static final String USAGE = "run needs <graph.pb|.pbtxt> <valuesOut> --fetch T[,T...] "
-      + "[--feed NAME=DTYPE:SHAPE:VALUES]... [--target OP]... [--import-prefix P] [--keep-going]";
+      + "[--feed NAME=DTYPE:SHAPE:VALUES]... [--target OP]... [--import-prefix P] [--keep-going] [--runs N]";
 
   /** One tensor to feed: its name in the graph and the value. */
   record Feed(String name, DType dtype, long[] shape, List<String> values) {
@@ -137,6 +141,7 @@ final class GraphRun {
     List<String> targets = new ArrayList<>();
     String prefix = null;
     boolean keepGoing = false;
+    int runs = 1;
     for (int i = 0; i < a.length; i++) {
       switch (a[i]) {
         case "--fetch" -> fetches.addAll(Arrays.asList(value(a, ++i, "--fetch").split(",")));
@@ -144,6 +149,7 @@ final class GraphRun {
         case "--target" -> targets.add(value(a, ++i, "--target"));
         case "--import-prefix" -> prefix = value(a, ++i, "--import-prefix");
         case "--keep-going" -> keepGoing = true;
+        case "--runs" -> runs = positive(value(a, ++i, "--runs"), "--runs");
         default -> positional.add(a[i]);
       }
     }
@@ -151,7 +157,7 @@ final class GraphRun {
       throw new IllegalArgumentException(USAGE);
     }
     GraphDef graph = readGraph(Path.of(positional.get(0)));
-    List<String> lines = keepGoing ? runEach(graph, fetches, feeds, prefix) : run(graph, fetches, feeds, targets, prefix);
+    List<String> lines = keepGoing ? runEach(graph, fetches, feeds, prefix, runs) : run(graph, fetches, feeds, targets, prefix, runs);
     Path out = Path.of(positional.get(1)).toAbsolutePath();
     Files.createDirectories(out.getParent());
     Files.write(out, lines, StandardCharsets.UTF_8);
@@ -166,6 +172,23 @@ final class GraphRun {
     return a[i];
   }
 
+  private static int positive(String text, String option) {
+    try {
+      int n = Integer.parseInt(text);
+      if (n >= 1) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(option + " needs a positive count, got '" + text + "'");
+  }
+
+  /** The name of a fetch's line in run {@code r} (from 1). */
+  private static String runName(String fetch, int r) {
+    return r == 1 ? fetch : fetch + "#" + r;
+  }
+
   static GraphDef readGraph(Path file) throws IOException {
     if (file.getFileName().toString().endsWith(".pbtxt")) {
       GraphDef.Builder builder = GraphDef.newBuilder();
@@ -177,37 +200,45 @@ final class GraphRun {
 
   /**
    * Imports and runs: the targets first (with the feeds) in one session run, then the fetches with
-   * the feeds; one formatted line per fetch, in fetch order.
+   * the feeds, {@code runs} times; one formatted line per fetch and run, in run and fetch order.
    */
-  static List<String> run(GraphDef graphDef, List<String> fetches, List<Feed> feeds, List<String> targets, String prefix) {
+  static List<String> run(GraphDef graphDef, List<String> fetches, List<Feed> feeds, List<String> targets, String prefix,
+      int runs) {
     return inSession(graphDef, feeds, prefix, fedRunner -> {
       if (!targets.isEmpty()) {
         Session.Runner runner = fedRunner.get();
         targets.forEach(runner::addTarget);
         runner.run().close(); // nothing fetched
       }
-      Session.Runner runner = fedRunner.get();
-      fetches.forEach(runner::fetch);
       List<String> lines = new ArrayList<>();
-      try (Result result = runner.run()) {
-        for (int i = 0; i < fetches.size(); i++) {
-          lines.add(format(fetches.get(i), result.get(i)));
+      for (int r = 1; r <= runs; r++) {
+        Session.Runner runner = fedRunner.get();
+        fetches.forEach(runner::fetch);
+        try (Result result = runner.run()) {
+          for (int i = 0; i < fetches.size(); i++) {
+            lines.add(format(runName(fetches.get(i), r), result.get(i)));
+          }
         }
       }
       return lines;
     });
   }
 
-  /** Imports, then runs each fetch on its own with the feeds: one line per fetch, an error line when it fails. */
-  static List<String> runEach(GraphDef graphDef, List<String> fetches, List<Feed> feeds, String prefix) {
+  /**
+   * Imports, then runs each fetch on its own with the feeds, {@code runs} times: one line per fetch
+   * and run, an error line when it fails.
+   */
+  static List<String> runEach(GraphDef graphDef, List<String> fetches, List<Feed> feeds, String prefix, int runs) {
     return inSession(graphDef, feeds, prefix, fedRunner -> {
       List<String> lines = new ArrayList<>();
-      for (String fetch : fetches) {
-        try (Result result = fedRunner.get().fetch(fetch).run()) {
-          lines.add(format(fetch, result.get(0)));
-        } catch (RuntimeException e) { // TF Java's exceptions for a failed run (TFInvalidArgumentException...)
-          // on one line, its spaces kept: TF's wording has double spaces
-          lines.add(fetch + "\terror\t\t" + String.valueOf(e.getMessage()).replaceAll("[\t\r\n]", " ").trim());
+      for (int r = 1; r <= runs; r++) {
+        for (String fetch : fetches) {
+          try (Result result = fedRunner.get().fetch(fetch).run()) {
+            lines.add(format(runName(fetch, r), result.get(0)));
+          } catch (RuntimeException e) { // TF Java's exceptions for a failed run (TFInvalidArgumentException...)
+            // on one line, its spaces kept: TF's wording has double spaces
+            lines.add(runName(fetch, r) + "\terror\t\t" + String.valueOf(e.getMessage()).replaceAll("[\t\r\n]", " ").trim());
+          }
         }
       }
       return lines;

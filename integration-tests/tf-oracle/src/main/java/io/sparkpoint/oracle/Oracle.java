@@ -24,7 +24,7 @@ import org.tensorflow.TensorFlow;
  *   bench &lt;dir&gt; &lt;count&gt; &lt;bytesPerTensor&gt; &lt;repeats&gt;
  *   selfcheck &lt;dir&gt;                             write + restore dtypes, strings, sharded
  *   run &lt;graph.pb|.pbtxt&gt; &lt;valuesOut&gt; --fetch T[,T...] [--feed NAME=DTYPE:SHAPE:VALUES]...
- *       [--target OP]... [--import-prefix P]
+ *       [--target OP]... [--import-prefix P] [--runs N]
  *   make-mlp &lt;dir&gt; &lt;valuesOut&gt;                  TF Java exports a small MLP SavedModel
  * </pre>
  */
@@ -70,7 +70,7 @@ public final class Oracle {
         + "       Oracle bench <dir> <count> <bytesPerTensor> <repeats>\n"
         + "       Oracle selfcheck <dir>\n"
         + "       Oracle run <graph.pb|.pbtxt> <valuesOut> --fetch T[,T...] [--feed NAME=DTYPE:SHAPE:VALUES]...\n"
-        + "                  [--target OP]... [--import-prefix P]\n"
+        + "                  [--target OP]... [--import-prefix P] [--runs N]\n"
         + "       Oracle make-mlp <dir> <valuesOut>\n"
         + "       Oracle bench-graph <graph.pb> <warmup> <iters> --random NAME=SHAPE ... --fetch T\n"
         + "       Oracle dump-ops <knownOpsFile> <out.pbtxt>";
