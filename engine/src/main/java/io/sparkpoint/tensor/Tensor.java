@@ -21,6 +21,8 @@ public final class Tensor {
   private final ByteBuffer data;
   /** One entry per element for strings; null otherwise. */
   private final byte[][] strings;
+  /** The same elements in another memory (an ND4J array), kept alive with the tensor; see {@link #attachment()}. */
+  private volatile Object attachment;
 
   private Tensor(DType dtype, Shape shape, ByteBuffer data, byte[][] strings) {
     this.dtype = dtype;
@@ -51,6 +53,33 @@ public final class Tensor {
               + littleEndianBytes.remaining() + ", expected " + expected);
     }
     return new Tensor(dtype, shape, littleEndianBytes.slice().order(ByteOrder.LITTLE_ENDIAN), null);
+  }
+
+  /**
+   * Like {@link #wrap(DType, Shape, ByteBuffer)}, for bytes that belong to {@code owner} (for example
+   * a direct buffer inside an ND4J array): the owner stays reachable as long as the tensor, and is
+   * its {@link #attachment()}.
+   */
+  public static Tensor wrap(DType dtype, Shape shape, ByteBuffer littleEndianBytes, Object owner) {
+    Tensor tensor = wrap(dtype, shape, littleEndianBytes);
+    tensor.attachment = owner;
+    return tensor;
+  }
+
+  /**
+   * An object that holds this tensor's elements in another form, such as the ND4J array a kernel
+   * made it from or converted it to, so the next kernel need not convert again; or null. It never
+   * changes the tensor's value: whoever attaches it must not change its elements.
+   */
+  public Object attachment() {
+    return attachment;
+  }
+
+  /** Attaches {@code value} (see {@link #attachment()}) unless something is attached already. */
+  public void attachIfAbsent(Object value) {
+    if (attachment == null) {
+      attachment = value;
+    }
   }
 
   /** A string tensor; the element arrays are copied. */

@@ -12,11 +12,9 @@ import io.sparkpoint.exec.KernelRegistry;
  * Philox4x32-10 stream (key = seed, upper counter = seed2), the same 256 blocks reserved per output
  * element on every run, the same grouping of the output and the same conversions (mantissa bits
  * for uniforms, Box-Muller for normals, redraws at |x| >= 2 for truncated normals). Uniform and
- * integer outputs are bit-identical, and so are float32, float16 and bfloat16 normals: their
- * Box-Muller runs glibc's float log and sincos algorithms, which agree with glibc on every input
- * it can pass them. Float64 normals use {@link Math}'s log, sin and cos where TF has glibc's: about
- * 0.2% of them are 1 or 2 ulp away from TF's (TF's own float64 normals differ about as often
- * between CPUs with and without FMA). RandomConformanceSuite holds the measurements.
+ * integer outputs are bit-identical. Normals use {@link Math}'s log, sin and cos where TF has
+ * glibc's: a small fraction of them are 1 or 2 ulp away from TF's (TF's own float64 normals differ
+ * about as often between CPUs with and without FMA). RandomConformanceSuite holds the measurements.
  *
  * <p><b>State.</b> As in TF, a node continues its sequence on every run in the same session (the
  * second run differs from the first) and starts over in a new session; the generator lives in the

@@ -3,9 +3,10 @@ package io.sparkpoint.kernels.random;
 /**
  * Turns random 32-bit words into numbers as TensorFlow's CPU kernels do: uniform floats and doubles
  * from mantissa bits, and standard normals by the Box-Muller transform. Every operation is rounded
- * where TF's C++ rounds it. TF takes log, sin and cos from glibc: the float transform uses glibc's
- * own float algorithms ({@link GlibcFloatMath}), so it matches bit for bit; the double one uses
- * {@link Math}'s, which differ from glibc's in the last bit now and then (see RandomKernels).
+ * where TF's C++ rounds it. TF takes log, sin and cos from the C library (glibc's logf and sincosf
+ * for float, which are not always correctly rounded); here they come from {@link Math}, computed in
+ * double and rounded once, so a normal may differ from TF's in its last bit or two now and then
+ * (see RandomKernels).
  */
 final class Samples {
   /** The smallest uniform Box-Muller takes the log of (TF's epsilon). */
@@ -40,10 +41,9 @@ final class Samples {
     float u1 = Math.max(uint32ToFloat(x0), FLOAT_EPSILON);
     // 2 * M_PI is a double in C++, so the angle is computed in double and rounded to float
     float angle = (float) (2.0 * Math.PI * uint32ToFloat(x1));
-    float radius = (float) Math.sqrt(-2.0f * GlibcFloatMath.log(u1));
-    GlibcFloatMath.sincos(angle, out);
-    out[0] *= radius;
-    out[1] *= radius;
+    float radius = (float) Math.sqrt(-2.0f * (float) Math.log(u1));
+    out[0] = (float) Math.sin(angle) * radius;
+    out[1] = (float) Math.cos(angle) * radius;
   }
 
   /** Two independent standard normals from four words, in double arithmetic, into {@code out[0..1]}. */
