@@ -36,7 +36,10 @@ abstract class ConformanceSuite(cases: Seq[KernelConformance.KCase]) extends Any
   /** TensorFlow's outputs for every subgraph we did not skip: as few oracle launches as possible (1 when all run). */
   private lazy val tf: Map[String, Either[String, TfOut]] = {
     val run = combos.values.filter(_.skip.isEmpty).toSeq.sortBy(c => (c.index, c.prefix))
-    runTf(graph.toGraphDef(), run, launches)
+    val (errors, values) = run.partition(_.c.error.nonEmpty)
+    val graphDef = graph.toGraphDef()
+    // an expected error would make the shared launch fail and be bisected: give each its own launch instead
+    runTf(graphDef, values, launches) ++ errors.flatMap(e => runTf(graphDef, Seq(e), launches))
   }
 
   for ((c, i) <- cases.zipWithIndex; d <- c.dtypes) {
@@ -47,7 +50,15 @@ abstract class ConformanceSuite(cases: Seq[KernelConformance.KCase]) extends Any
       val theirs = combo.fetches.map(f => tf.getOrElse(f, tf.getOrElse(combo.prefix, Left(s"TF did not return $f"))))
       val clue = s"${combo.prefix}: ${c.op} ${c.attrs.map { case (k, v) => s"$k=$v" }.mkString(" ")}; inputs ${describeInputs(combo)}"
       withClue(clue + "\n") {
-        combo.ours match {
+        if (c.error.nonEmpty) combo.ours match {
+          case Right(_) => fail(s"our kernel succeeded where it should fail with: ${c.error}")
+          case Left(error) =>
+            error should include(c.error)
+            theirs.head match {
+              case Right(_) => fail(s"TF succeeded where we failed with: $error")
+              case Left(tfError) => info(s"ours: $error | TF: ${tfError.take(300)}")
+            }
+        } else combo.ours match {
           case Left(error) => fail(s"our kernel failed: $error; TF: ${theirs.mkString(", ")}")
           case Right(ours) =>
             ours.size shouldBe combo.fetches.size

@@ -53,9 +53,13 @@ object KernelConformance {
   case object Transcendental extends Family
   case object Accumulating extends Family
 
-  /** One op. `outputs` = number of outputs fetched (0: run as a target after its inputs, given as control inputs). */
+  /**
+   * One op. `outputs` = number of outputs fetched (0: run as a target after its inputs, given as control inputs).
+   * `error`, when set, makes it an error case: our kernel must fail with a message containing it, and TF must fail too
+   * (each error case gets an oracle launch of its own).
+   */
   final case class KCase(op: String, ins: Seq[In], dtypes: Seq[DType], family: Family = Arith,
-      attrs: Seq[(String, Any)] = Seq("T" -> Dt), outputs: Int = 1, label: String = "") {
+      attrs: Seq[(String, Any)] = Seq("T" -> Dt), outputs: Int = 1, label: String = "", error: String = "") {
     def name: String = s"$op${if (label.isEmpty) "" else s" ($label)"} ${ins.map(_.shape.mkString("[", ",", "]")).mkString(" ")}".trim
   }
 

@@ -17,25 +17,22 @@ import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * MaxPool and AvgPool over height and width, NHWC, SAME or VALID, on libnd4j's maxpool2d and
- * avgpool2d. Padding never takes part: MaxPool takes the largest element inside the input, AvgPool
- * divides by the number of elements inside it (checked against TF for every padding case in
- * ConvConformanceSuite). MaxPool runs float32, float64, int32 and int64 (integers on the JVM, see
- * {@link IntegerMaxPool}); AvgPool float32 and float64.
+ * MaxPool and AvgPool over height and width, NHWC, SAME or VALID. Padding never takes part:
+ * MaxPool takes the largest element inside the input ({@link MaxPool}, on the JVM: float32,
+ * float64, int32, int64), AvgPool divides by the number of elements inside it (libnd4j's
+ * avgpool2d, which does exactly that: float32, float64), as checked against TF for every padding
+ * case in ConvConformanceSuite.
  */
 final class Pool2D {
   enum Kind {
-    MAX("MaxPool", "maxpool2d", Set.of(DType.FLOAT, DType.DOUBLE, DType.INT32, DType.INT64)),
-    AVG("AvgPool", "avgpool2d", Set.of(DType.FLOAT, DType.DOUBLE));
+    MAX("MaxPool", Set.of(DType.FLOAT, DType.DOUBLE, DType.INT32, DType.INT64)),
+    AVG("AvgPool", Set.of(DType.FLOAT, DType.DOUBLE));
 
     final String op;
-    /** The libnd4j op: its int args are kH kW sH sW pH pW dH dW same divisor-mode NHWC. */
-    final String nd4jOp;
     final Set<DType> types;
 
-    Kind(String op, String nd4jOp, Set<DType> types) {
+    Kind(String op, Set<DType> types) {
       this.op = op;
-      this.nd4jOp = nd4jOp;
       this.types = types;
     }
   }
@@ -81,24 +78,24 @@ final class Pool2D {
       if (out.numElements() == 0) {
         return List.of(Tensor.wrap(type, out, java.nio.ByteBuffer.allocate(0)));
       }
-      if (type == DType.INT32 || type == DType.INT64) {
-        return List.of(IntegerMaxPool.pool(input, rows, cols, out));
+      if (kind == Kind.MAX) {
+        return List.of(MaxPool.pool(input, rows, cols, out));
       }
-      return List.of(pool(kind, NdArrays.toNd4j(input), args, padding, out));
+      return List.of(average(NdArrays.toNd4j(input), args, padding, out));
     };
   }
 
-  private static Tensor pool(Kind kind, INDArray input, int[] args, Padding padding, Shape expected) {
-    DynamicCustomOp op = DynamicCustomOp.builder(kind.nd4jOp)
+  private static Tensor average(INDArray input, int[] args, Padding padding, Shape expected) {
+    DynamicCustomOp op = DynamicCustomOp.builder("avgpool2d")
         .addInputs(input)
-        // kH kW sH sW, no explicit padding, no dilation, SAME or VALID, 0 = padding never counts, NHWC
+        // kH kW sH sW, no explicit padding, no dilation, SAME or VALID, 0 = divide by the elements inside, NHWC
         .addIntegerArguments(args[0], args[1], args[2], args[3], 0, 0, 1, 1, padding == Padding.SAME ? 1 : 0, 0, 1)
         .build();
     INDArray result = Nd4j.exec(op)[0];
     try {
       Tensor tensor = NdArrays.fromNd4j(result);
       if (!tensor.shape().equals(expected)) {
-        throw new IllegalStateException(kind.nd4jOp + " returned shape " + tensor.shape() + ", expected " + expected);
+        throw new IllegalStateException("avgpool2d returned shape " + tensor.shape() + ", expected " + expected);
       }
       return tensor;
     } finally {

@@ -47,6 +47,16 @@ class Pool2DTest {
   }
 
   @Test
+  void maxPoolStartsAtTheLowestFiniteValueAsTfDoes() {
+    float inf = Float.POSITIVE_INFINITY;
+    Tensor x = Tensor.ofFloats(Shape.of(1, 1, 4, 1), -inf, -inf, Float.NaN, 2);
+    // TF: a window of -inf gives -FLT_MAX; NaN never wins
+    assertClose(run(pool("MaxPool", "VALID", 1, 1).putAttr("ksize", integers(1, 1, 2, 1))
+            .putAttr("strides", integers(1, 1, 2, 1)), x),
+        Tensor.ofFloats(Shape.of(1, 1, 2, 1), -Float.MAX_VALUE, 2));
+  }
+
+  @Test
   void avgPoolDividesByTheElementsInsideTheInput() {
     Tensor x = Tensor.ofDoubles(Shape.of(1, 2, 2, 1), 1, 2, 3, 4);
     // padding one after: windows {1,2,3,4}, {2,4}, {3,4}, {4}
