@@ -5,13 +5,20 @@ import io.sparkpoint.tensor.Shape;
 import io.sparkpoint.tensor.Tensor;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
+import java.nio.LongBuffer;
+import java.util.Arrays;
+import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
 
 /**
  * MaxPool on the JVM, as TF's CPU kernel computes it: each window starts at the dtype's lowest
  * finite value and takes every larger element inside the input (padding never takes part, NaN
- * never wins). So a window of -inf gives -FLT_MAX, as in TF. libnd4j's maxpool2d starts from
- * other values (for int32, -MAX_VALUE), hence this kernel. Images run in parallel.
+ * never wins), so a window of -inf gives -FLT_MAX, as in TF. libnd4j's maxpool2d starts from other
+ * values (for int32, -MAX_VALUE), hence this kernel. Reads the input in place; images run in
+ * parallel.
  */
 final class MaxPool {
   private final Window rows;
@@ -32,116 +39,81 @@ final class MaxPool {
   static Tensor pool(Tensor input, Window rows, Window cols, Shape out) {
     MaxPool pool = new MaxPool(input.shape(), rows, cols);
     DType type = input.dtype();
-    int n = Math.toIntExact(input.numElements());
-    ByteBuffer data = input.data();
+    ByteBuffer in = input.data();
     ByteBuffer result = ByteBuffer.allocate(Math.toIntExact(Tensor.byteSize(type, out))).order(ByteOrder.LITTLE_ENDIAN);
-    int images = (int) input.shape().dim(0);
-    switch (type) {
-      case FLOAT -> {
-        float[] in = new float[n];
-        data.asFloatBuffer().get(in);
-        float[] max = new float[Math.toIntExact(out.numElements())];
-        IntStream.range(0, images).parallel().forEach(image -> pool.floats(in, max, image));
-        result.asFloatBuffer().put(max);
-      }
-      case DOUBLE -> {
-        double[] in = new double[n];
-        data.asDoubleBuffer().get(in);
-        double[] max = new double[Math.toIntExact(out.numElements())];
-        IntStream.range(0, images).parallel().forEach(image -> pool.doubles(in, max, image));
-        result.asDoubleBuffer().put(max);
-      }
-      case INT32 -> {
-        int[] in = new int[n];
-        data.asIntBuffer().get(in);
-        int[] max = new int[Math.toIntExact(out.numElements())];
-        IntStream.range(0, images).parallel().forEach(image -> pool.ints(in, max, image));
-        result.asIntBuffer().put(max);
-      }
-      case INT64 -> {
-        long[] in = new long[n];
-        data.asLongBuffer().get(in);
-        long[] max = new long[Math.toIntExact(out.numElements())];
-        IntStream.range(0, images).parallel().forEach(image -> pool.longs(in, max, image));
-        result.asLongBuffer().put(max);
-      }
+    IntConsumer image = switch (type) {
+      case FLOAT -> n -> pool.floats(in.asFloatBuffer(), result.asFloatBuffer(), n);
+      case DOUBLE -> n -> pool.doubles(in.asDoubleBuffer(), result.asDoubleBuffer(), n);
+      case INT32 -> n -> pool.ints(in.asIntBuffer(), result.asIntBuffer(), n);
+      case INT64 -> n -> pool.longs(in.asLongBuffer(), result.asLongBuffer(), n);
       default -> throw new IllegalArgumentException("MaxPool has no JVM loop for " + type.pythonName());
-    }
+    };
+    IntStream.range(0, (int) input.shape().dim(0)).parallel().forEach(image);
     return Tensor.wrap(type, out, result);
   }
 
-  // One loop per element type; the window walk is the same in each: outputs of one image, in
-  // order, each over its in-bounds taps, channels innermost.
+  // One loop per element type over the outputs of one image, in order; taps() gives each
+  // output's in-bounds input pixels.
 
-  private void floats(float[] in, float[] out, int image) {
-    int at = firstOutput(image);
-    for (int oh = 0; oh < rows.output(); oh++) {
-      for (int ow = 0; ow < cols.output(); ow++, at += depth) {
-        java.util.Arrays.fill(out, at, at + depth, -Float.MAX_VALUE);
-        for (int kh = 0; kh < rows.filter(); kh++) {
-          for (int kw = 0; kw < cols.filter(); kw++) {
-            int from = inputPixel(image, oh, kh, ow, kw);
-            for (int c = 0; from >= 0 && c < depth; c++) {
-              if (in[from + c] > out[at + c]) {
-                out[at + c] = in[from + c];
-              }
-            }
+  private void floats(FloatBuffer in, FloatBuffer out, int image) {
+    float[] max = new float[depth];
+    int[] taps = new int[(int) (rows.filter() * cols.filter())];
+    for (int at = firstOutput(image), o = 0; o < rows.output() * cols.output(); o++, at += depth) {
+      Arrays.fill(max, -Float.MAX_VALUE);
+      for (int t = 0, count = taps(image, o, taps); t < count; t++) {
+        for (int c = 0; c < depth; c++) {
+          float v = in.get(taps[t] + c);
+          if (v > max[c]) {
+            max[c] = v;
           }
         }
       }
+      out.put(at, max);
     }
   }
 
-  private void doubles(double[] in, double[] out, int image) {
-    int at = firstOutput(image);
-    for (int oh = 0; oh < rows.output(); oh++) {
-      for (int ow = 0; ow < cols.output(); ow++, at += depth) {
-        java.util.Arrays.fill(out, at, at + depth, -Double.MAX_VALUE);
-        for (int kh = 0; kh < rows.filter(); kh++) {
-          for (int kw = 0; kw < cols.filter(); kw++) {
-            int from = inputPixel(image, oh, kh, ow, kw);
-            for (int c = 0; from >= 0 && c < depth; c++) {
-              if (in[from + c] > out[at + c]) {
-                out[at + c] = in[from + c];
-              }
-            }
+  private void doubles(DoubleBuffer in, DoubleBuffer out, int image) {
+    double[] max = new double[depth];
+    int[] taps = new int[(int) (rows.filter() * cols.filter())];
+    for (int at = firstOutput(image), o = 0; o < rows.output() * cols.output(); o++, at += depth) {
+      Arrays.fill(max, -Double.MAX_VALUE);
+      for (int t = 0, count = taps(image, o, taps); t < count; t++) {
+        for (int c = 0; c < depth; c++) {
+          double v = in.get(taps[t] + c);
+          if (v > max[c]) {
+            max[c] = v;
           }
         }
       }
+      out.put(at, max);
     }
   }
 
-  private void ints(int[] in, int[] out, int image) {
-    int at = firstOutput(image);
-    for (int oh = 0; oh < rows.output(); oh++) {
-      for (int ow = 0; ow < cols.output(); ow++, at += depth) {
-        java.util.Arrays.fill(out, at, at + depth, Integer.MIN_VALUE);
-        for (int kh = 0; kh < rows.filter(); kh++) {
-          for (int kw = 0; kw < cols.filter(); kw++) {
-            int from = inputPixel(image, oh, kh, ow, kw);
-            for (int c = 0; from >= 0 && c < depth; c++) {
-              out[at + c] = Math.max(out[at + c], in[from + c]);
-            }
-          }
+  private void ints(IntBuffer in, IntBuffer out, int image) {
+    int[] max = new int[depth];
+    int[] taps = new int[(int) (rows.filter() * cols.filter())];
+    for (int at = firstOutput(image), o = 0; o < rows.output() * cols.output(); o++, at += depth) {
+      Arrays.fill(max, Integer.MIN_VALUE);
+      for (int t = 0, count = taps(image, o, taps); t < count; t++) {
+        for (int c = 0; c < depth; c++) {
+          max[c] = Math.max(max[c], in.get(taps[t] + c));
         }
       }
+      out.put(at, max);
     }
   }
 
-  private void longs(long[] in, long[] out, int image) {
-    int at = firstOutput(image);
-    for (int oh = 0; oh < rows.output(); oh++) {
-      for (int ow = 0; ow < cols.output(); ow++, at += depth) {
-        java.util.Arrays.fill(out, at, at + depth, Long.MIN_VALUE);
-        for (int kh = 0; kh < rows.filter(); kh++) {
-          for (int kw = 0; kw < cols.filter(); kw++) {
-            int from = inputPixel(image, oh, kh, ow, kw);
-            for (int c = 0; from >= 0 && c < depth; c++) {
-              out[at + c] = Math.max(out[at + c], in[from + c]);
-            }
-          }
+  private void longs(LongBuffer in, LongBuffer out, int image) {
+    long[] max = new long[depth];
+    int[] taps = new int[(int) (rows.filter() * cols.filter())];
+    for (int at = firstOutput(image), o = 0; o < rows.output() * cols.output(); o++, at += depth) {
+      Arrays.fill(max, Long.MIN_VALUE);
+      for (int t = 0, count = taps(image, o, taps); t < count; t++) {
+        for (int c = 0; c < depth; c++) {
+          max[c] = Math.max(max[c], in.get(taps[t] + c));
         }
       }
+      out.put(at, max);
     }
   }
 
@@ -149,13 +121,23 @@ final class MaxPool {
     return Math.toIntExact(image * rows.output() * cols.output() * depth);
   }
 
-  /** The flat index of channel 0 of the pixel under tap (kh, kw) of output (oh, ow), or -1 in the padding. */
-  private int inputPixel(int image, int oh, int kh, int ow, int kw) {
-    long ih = rows.inputIndex(oh, kh);
-    long iw = cols.inputIndex(ow, kw);
-    if (ih < 0 || ih >= inRows || iw < 0 || iw >= inCols) {
-      return -1;
+  /**
+   * Writes to {@code taps} the flat index of channel 0 of each input pixel inside window
+   * {@code output} (numbered row-major) of {@code image}; returns how many there are.
+   */
+  private int taps(int image, int output, int[] taps) {
+    long oh = output / cols.output();
+    long ow = output % cols.output();
+    int count = 0;
+    for (int kh = 0; kh < rows.filter(); kh++) {
+      long ih = rows.inputIndex(oh, kh);
+      for (int kw = 0; ih >= 0 && ih < inRows && kw < cols.filter(); kw++) {
+        long iw = cols.inputIndex(ow, kw);
+        if (iw >= 0 && iw < inCols) {
+          taps[count++] = (int) (((image * (long) inRows + ih) * inCols + iw) * depth);
+        }
+      }
     }
-    return (int) (((image * (long) inRows + ih) * inCols + iw) * depth);
+    return count;
   }
 }

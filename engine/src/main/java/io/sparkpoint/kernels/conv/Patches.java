@@ -26,6 +26,15 @@ final class Patches {
     this.filterRowBytes = shape.filterCols() * shape.patchDepth() * elementBytes;
   }
 
+  /**
+   * Bytes per copy from the input: a filter row of adjacent taps, or one tap. Small copies are
+   * cheaper into heap buffers than native ones.
+   */
+  int copyBytes() {
+    boolean runs = shape.groups() == 1 && shape.cols().dilation() == 1;
+    return runs ? filterRowBytes : shape.patchDepth() * width;
+  }
+
   /** Writes patch rows {@code first .. first + count - 1} of {@code group} to {@code target} from index 0. */
   void fill(ByteBuffer target, long first, int count, int group) {
     Window rows = shape.rows();
