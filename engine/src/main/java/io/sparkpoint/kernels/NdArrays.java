@@ -7,6 +7,7 @@ import io.sparkpoint.tensor.Tensor;
 import io.sparkpoint.tensor.UnsupportedDTypeException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Set;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -17,6 +18,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * have no ND4J type and get a clear error.
  */
 public final class NdArrays {
+  /** Dtypes whose ND4J storage is TF's little-endian element layout: whole buffers are copied at once. */
+  private static final Set<DType> SAME_LAYOUT = Set.of(DType.FLOAT, DType.DOUBLE, DType.INT32, DType.INT64);
+
   private NdArrays() {}
 
   /** The ND4J type for a dtype. */
@@ -66,6 +70,11 @@ public final class NdArrays {
       return Nd4j.create(type, dims);
     }
     ByteBuffer data = tensor.data();
+    if (dims.length > 0 && copiesWhole(tensor.dtype())) {
+      INDArray array = Nd4j.createUninitialized(type, dims, 'c');
+      array.data().asNio().order(ByteOrder.LITTLE_ENDIAN).put(data);
+      return array;
+    }
     int n = Math.toIntExact(tensor.numElements());
     INDArray flat =
         switch (tensor.dtype()) {
@@ -89,7 +98,12 @@ public final class NdArrays {
     Shape shape = Shape.of(array.shape());
     int n = Math.toIntExact(shape.numElements());
     ByteBuffer out = ByteBuffer.allocate(n * dtype.byteWidth()).order(ByteOrder.LITTLE_ENDIAN);
-    if (n > 0) {
+    if (n > 0 && copiesWhole(dtype)) {
+      INDArray dense = isDenseRowMajor(array) ? array : array.dup('c');
+      ByteBuffer bytes = dense.data().asNio();
+      int start = Math.toIntExact(dense.offset() * dtype.byteWidth());
+      out.put(bytes.position(start).limit(start + out.capacity()));
+    } else if (n > 0) {
       INDArray flat = array.dup('c').reshape(n);
       switch (dtype) {
         case FLOAT -> out.asFloatBuffer().put(flat.toFloatVector());
@@ -125,6 +139,16 @@ public final class NdArrays {
     }
     out.clear();
     return Tensor.wrap(dtype, shape, out);
+  }
+
+  private static boolean copiesWhole(DType dtype) {
+    return SAME_LAYOUT.contains(dtype) && ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
+  }
+
+  /** True when the array's elements sit in its buffer in row-major order without gaps. */
+  private static boolean isDenseRowMajor(INDArray array) {
+    return array.ordering() == 'c' && org.nd4j.linalg.api.shape.Shape.hasDefaultStridesForShape(array)
+        && array.offset() + array.length() <= array.data().length();
   }
 
   /**

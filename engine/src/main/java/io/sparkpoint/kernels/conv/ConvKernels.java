@@ -1,0 +1,18 @@
+package io.sparkpoint.kernels.conv;
+
+import io.sparkpoint.exec.KernelProvider;
+import io.sparkpoint.exec.KernelRegistry;
+
+/**
+ * The convolution family with TF 2.18's CPU semantics, NHWC only: Conv2D (strides, dilations,
+ * SAME / VALID / EXPLICIT padding, grouped), MaxPool and AvgPool (SAME / VALID). Kernels are
+ * stateless and thread-safe.
+ */
+public final class ConvKernels implements KernelProvider {
+  @Override
+  public void register(KernelRegistry registry) {
+    registry.register("Conv2D", Conv2D::kernel);
+    registry.register("MaxPool", node -> Pool2D.kernel(node, Pool2D.Kind.MAX));
+    registry.register("AvgPool", node -> Pool2D.kernel(node, Pool2D.Kind.AVG));
+  }
+}

@@ -1,0 +1,143 @@
+package io.sparkpoint.kernels.conv;
+
+import io.sparkpoint.tensor.DType;
+import io.sparkpoint.tensor.Shape;
+import io.sparkpoint.tensor.Tensor;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
+import java.nio.LongBuffer;
+import java.util.Arrays;
+import java.util.function.IntConsumer;
+import java.util.stream.IntStream;
+
+/**
+ * MaxPool on the JVM, as TF's CPU kernel computes it: each window starts at the dtype's lowest
+ * finite value and takes every larger element inside the input (padding never takes part, NaN
+ * never wins), so a window of -inf gives -FLT_MAX, as in TF. libnd4j's maxpool2d starts from other
+ * values (for int32, -MAX_VALUE), hence this kernel. Reads the input in place; images run in
+ * parallel.
+ */
+final class MaxPool {
+  private final Window rows;
+  private final Window cols;
+  private final int inRows;
+  private final int inCols;
+  private final int depth;
+
+  private MaxPool(Shape input, Window rows, Window cols) {
+    this.rows = rows;
+    this.cols = cols;
+    this.inRows = (int) input.dim(1);
+    this.inCols = (int) input.dim(2);
+    this.depth = (int) input.dim(3);
+  }
+
+  /** The pooled NHWC tensor {@code out} of float32, float64, int32 or int64 {@code input}. */
+  static Tensor pool(Tensor input, Window rows, Window cols, Shape out) {
+    MaxPool pool = new MaxPool(input.shape(), rows, cols);
+    DType type = input.dtype();
+    ByteBuffer in = input.data();
+    ByteBuffer result = ByteBuffer.allocate(Math.toIntExact(Tensor.byteSize(type, out))).order(ByteOrder.LITTLE_ENDIAN);
+    IntConsumer image = switch (type) {
+      case FLOAT -> n -> pool.floats(in.asFloatBuffer(), result.asFloatBuffer(), n);
+      case DOUBLE -> n -> pool.doubles(in.asDoubleBuffer(), result.asDoubleBuffer(), n);
+      case INT32 -> n -> pool.ints(in.asIntBuffer(), result.asIntBuffer(), n);
+      case INT64 -> n -> pool.longs(in.asLongBuffer(), result.asLongBuffer(), n);
+      default -> throw new IllegalArgumentException("MaxPool has no JVM loop for " + type.pythonName());
+    };
+    IntStream.range(0, (int) input.shape().dim(0)).parallel().forEach(image);
+    return Tensor.wrap(type, out, result);
+  }
+
+  // One loop per element type over the outputs of one image, in order; taps() gives each
+  // output's in-bounds input pixels.
+
+  private void floats(FloatBuffer in, FloatBuffer out, int image) {
+    float[] max = new float[depth];
+    int[] taps = new int[(int) (rows.filter() * cols.filter())];
+    for (int at = firstOutput(image), o = 0; o < rows.output() * cols.output(); o++, at += depth) {
+      Arrays.fill(max, -Float.MAX_VALUE);
+      for (int t = 0, count = taps(image, o, taps); t < count; t++) {
+        for (int c = 0; c < depth; c++) {
+          float v = in.get(taps[t] + c);
+          if (v > max[c]) {
+            max[c] = v;
+          }
+        }
+      }
+      out.put(at, max);
+    }
+  }
+
+  private void doubles(DoubleBuffer in, DoubleBuffer out, int image) {
+    double[] max = new double[depth];
+    int[] taps = new int[(int) (rows.filter() * cols.filter())];
+    for (int at = firstOutput(image), o = 0; o < rows.output() * cols.output(); o++, at += depth) {
+      Arrays.fill(max, -Double.MAX_VALUE);
+      for (int t = 0, count = taps(image, o, taps); t < count; t++) {
+        for (int c = 0; c < depth; c++) {
+          double v = in.get(taps[t] + c);
+          if (v > max[c]) {
+            max[c] = v;
+          }
+        }
+      }
+      out.put(at, max);
+    }
+  }
+
+  private void ints(IntBuffer in, IntBuffer out, int image) {
+    int[] max = new int[depth];
+    int[] taps = new int[(int) (rows.filter() * cols.filter())];
+    for (int at = firstOutput(image), o = 0; o < rows.output() * cols.output(); o++, at += depth) {
+      Arrays.fill(max, Integer.MIN_VALUE);
+      for (int t = 0, count = taps(image, o, taps); t < count; t++) {
+        for (int c = 0; c < depth; c++) {
+          max[c] = Math.max(max[c], in.get(taps[t] + c));
+        }
+      }
+      out.put(at, max);
+    }
+  }
+
+  private void longs(LongBuffer in, LongBuffer out, int image) {
+    long[] max = new long[depth];
+    int[] taps = new int[(int) (rows.filter() * cols.filter())];
+    for (int at = firstOutput(image), o = 0; o < rows.output() * cols.output(); o++, at += depth) {
+      Arrays.fill(max, Long.MIN_VALUE);
+      for (int t = 0, count = taps(image, o, taps); t < count; t++) {
+        for (int c = 0; c < depth; c++) {
+          max[c] = Math.max(max[c], in.get(taps[t] + c));
+        }
+      }
+      out.put(at, max);
+    }
+  }
+
+  private int firstOutput(int image) {
+    return Math.toIntExact(image * rows.output() * cols.output() * depth);
+  }
+
+  /**
+   * Writes to {@code taps} the flat index of channel 0 of each input pixel inside window
+   * {@code output} (numbered row-major) of {@code image}; returns how many there are.
+   */
+  private int taps(int image, int output, int[] taps) {
+    long oh = output / cols.output();
+    long ow = output % cols.output();
+    int count = 0;
+    for (int kh = 0; kh < rows.filter(); kh++) {
+      long ih = rows.inputIndex(oh, kh);
+      for (int kw = 0; ih >= 0 && ih < inRows && kw < cols.filter(); kw++) {
+        long iw = cols.inputIndex(ow, kw);
+        if (iw >= 0 && iw < inCols) {
+          taps[count++] = (int) (((image * (long) inRows + ih) * inCols + iw) * depth);
+        }
+      }
+    }
+    return count;
+  }
+}
