@@ -63,12 +63,10 @@ public final class NdArrays {
   }
 
   /**
-   * The tensor as an ND4J array of the same type and shape. <b>Kernels must not change the array's
-   * elements</b>: for float32, float64, int32 and int64 it is shared with the tensor. A tensor a
-   * kernel made from an ND4J array ({@link #fromNd4j}) gives that array back without a copy; any
-   * other tensor is copied once into a new array, which stays attached to the tensor (see
-   * {@link Tensor#attachment()}) so the next kernel reading it, or the next run reading the same
-   * Const, does not copy again.
+   * The tensor as an ND4J array of the same type and shape. <b>Kernels must neither change nor close
+   * the array</b>: for float32, float64, int32 and int64 it is copied once and stays attached to the
+   * tensor (see {@link Tensor#attachment()}), so the next kernel reading the tensor, or the next run
+   * reading the same Const, does not copy it again.
    */
   public static INDArray toNd4j(Tensor tensor) {
     DataType type = nd4jType(tensor.dtype());
@@ -104,22 +102,11 @@ public final class NdArrays {
     return dims.length == 0 ? flat.reshape(new long[0]) : flat.reshape('c', dims);
   }
 
-  /**
-   * An ND4J array (any order) as a tensor. A dense row-major float32, float64, int32 or int64 array
-   * that owns its whole buffer becomes the tensor without a copy (its native memory is the tensor's,
-   * and the array is attached to keep it alive): the caller must not change the array afterwards.
-   * Any other array is copied.
-   */
+  /** Copies an ND4J array (any order) into a tensor; the array may be closed or reused afterwards. */
   public static Tensor fromNd4j(INDArray array) {
     DType dtype = dtypeOf(array.dataType());
     Shape shape = Shape.of(array.shape());
     int n = Math.toIntExact(shape.numElements());
-    if (n > 0 && copiesWhole(dtype) && !array.isView() && array.offset() == 0 && isDenseRowMajor(array)
-        && array.data().length() == n) {
-      ByteBuffer shared = array.data().asNio().duplicate().order(ByteOrder.LITTLE_ENDIAN);
-      shared.position(0).limit(n * dtype.byteWidth());
-      return Tensor.wrap(dtype, shape, shared, array);
-    }
     ByteBuffer out = ByteBuffer.allocate(n * dtype.byteWidth()).order(ByteOrder.LITTLE_ENDIAN);
     if (n > 0 && copiesWhole(dtype)) {
       INDArray dense = isDenseRowMajor(array) ? array : array.dup('c');

@@ -21,7 +21,7 @@ public final class Tensor {
   private final ByteBuffer data;
   /** One entry per element for strings; null otherwise. */
   private final byte[][] strings;
-  /** The same elements in another memory (an ND4J array), kept alive with the tensor; see {@link #attachment()}. */
+  /** The same elements in another memory (an ND4J array); see {@link #attachment()}. */
   private volatile Object attachment;
 
   private Tensor(DType dtype, Shape shape, ByteBuffer data, byte[][] strings) {
@@ -56,20 +56,9 @@ public final class Tensor {
   }
 
   /**
-   * Like {@link #wrap(DType, Shape, ByteBuffer)}, for bytes that belong to {@code owner} (for example
-   * a direct buffer inside an ND4J array): the owner stays reachable as long as the tensor, and is
-   * its {@link #attachment()}.
-   */
-  public static Tensor wrap(DType dtype, Shape shape, ByteBuffer littleEndianBytes, Object owner) {
-    Tensor tensor = wrap(dtype, shape, littleEndianBytes);
-    tensor.attachment = owner;
-    return tensor;
-  }
-
-  /**
    * An object that holds this tensor's elements in another form, such as the ND4J array a kernel
-   * made it from or converted it to, so the next kernel need not convert again; or null. It never
-   * changes the tensor's value: whoever attaches it must not change its elements.
+   * converted it to, so the next kernel need not convert again; or null. It never changes the
+   * tensor's value: whoever attaches it, and whoever uses it, must not change its elements.
    */
   public Object attachment() {
     return attachment;

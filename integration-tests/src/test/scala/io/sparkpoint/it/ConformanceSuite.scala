@@ -59,7 +59,7 @@ abstract class ConformanceSuite(cases: Seq[KernelConformance.KCase]) extends Any
           case Left(error) =>
             error should include(c.error)
             theirs.collectFirst { case Left(e) => e } match {
-              case Some(tfError) => withClue(s"TF's error: $tfError\n")(tfError should include(c.error))
+              case Some(tfError) => withClue(s"TF's error: $tfError\n")(tfError should include(c.tfGist))
               case None => fail(s"TF succeeded where it must fail with '${c.error}'")
             }
             compared.incrementAndGet()

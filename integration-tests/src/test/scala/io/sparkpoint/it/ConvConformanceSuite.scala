@@ -43,19 +43,19 @@ object ConvConformanceSuite {
 
   /** Conv2D of an input and a filter (values in [-3, 3)); `attrs` after T, strides and padding. */
   def conv(x: Seq[Long], w: Seq[Long], padding: String, strides: (Long, Long) = (1, 1), attrs: Seq[(String, Any)] = Nil,
-      label: String = "", dts: Seq[DType] = FI32, ins: Option[(In, In)] = None, error: String = ""): KCase = {
+      label: String = "", dts: Seq[DType] = FI32, ins: Option[(In, In)] = None, error: String = "", tfError: String = ""): KCase = {
     val (xi, wi) = ins.getOrElse((In(x, -3, 3), In(w, -3, 3)))
     KCase("Conv2D", Seq(sized(xi), sized(wi)), dts, Accumulating,
       Seq("T" -> Dt, "strides" -> s4(strides._1, strides._2), "padding" -> padding) ++ attrs,
-      label = (s"$padding s${strides._1}x${strides._2} " + label).trim, error = error)
+      label = (s"$padding s${strides._1}x${strides._2} " + label).trim, error = error, tfError = tfError)
   }
 
   /** MaxPool or AvgPool with ksize (kh, kw) and strides (sh, sw). */
   def pool(op: String, x: In, k: (Long, Long), s: (Long, Long), padding: String, label: String = "",
-      error: String = ""): KCase = {
+      error: String = "", tfError: String = ""): KCase = {
     val (dts, family) = if (op == "MaxPool") (FI, Exact) else (F, Accumulating)
     KCase(op, Seq(sized(x)), dts, family, Seq("T" -> Dt, "ksize" -> s4(k._1, k._2), "strides" -> s4(s._1, s._2), "padding" -> padding),
-      label = (s"$padding k${k._1}x${k._2} s${s._1}x${s._2} " + label).trim, error = error)
+      label = (s"$padding k${k._1}x${k._2} s${s._1}x${s._2} " + label).trim, error = error, tfError = tfError)
   }
 
   private val negative = (shape: Seq[Long]) => In(shape, -10, -1)
@@ -91,11 +91,14 @@ object ConvConformanceSuite {
     conv(Seq(1, 4, 4, 1), Seq(2, 2, 1, 1), "VALID", label = "NaN inf", dts = F,
       ins = Some((specials4x4, In(Seq(2, 2, 1, 1), 1, 2)))),
     conv(Seq(1, 3, 3, 3), Seq(2, 2, 2, 1), "SAME", label = "depth not divisible",
-      error = "input depth must be evenly divisible by filter depth: 3 vs 2"),
+      error = "input depth must be evenly divisible by filter depth: 3 vs 2",
+      tfError = "Depth of input (3) is not a multiple of input depth of filter (2)"),
     conv(Seq(1, 3, 3, 4), Seq(2, 2, 2, 3), "SAME", label = "groups do not divide the output",
-      error = "output depth must be evenly divisible by number of groups: 3 vs 2"),
+      error = "output depth must be evenly divisible by number of groups: 3 vs 2",
+      tfError = "Depth of output (3) is not a multiple of the number of groups (2)"),
     conv(Seq(1, 2, 2, 1), Seq(4, 4, 1, 1), "VALID", label = "filter larger than input",
-      error = "Computed output size would be negative: -1 [input_size: 2, effective_filter_size: 4, stride: 1]"),
+      error = "Computed output size would be negative: -1 [input_size: 2, effective_filter_size: 4, stride: 1]",
+      tfError = "Negative dimension size caused by subtracting 4 from 2"),
     // ---------------------------------------------------------------- MaxPool
     pool("MaxPool", In(Seq(2, 4, 4, 3)), (2, 2), (2, 2), "VALID"),
     pool("MaxPool", negative(Seq(1, 5, 5, 2)), (2, 2), (2, 2), "SAME", "negative, odd size"),
@@ -115,7 +118,8 @@ object ConvConformanceSuite {
     pool("MaxPool", In(Seq(1, 4, 4, 1), edges = Seq(NaN, 1, 2, NaN, 0, -1, 3, 4, 5, 6, NaN, NaN, -1, -2, NaN, NaN)),
       (2, 2), (2, 2), "VALID", "NaN").copy(dtypes = F),
     pool("MaxPool", In(Seq(1, 3, 3, 1)), (5, 5), (1, 1), "VALID", "kernel larger than input",
-      error = "Computed output size would be negative: -1 [input_size: 3, effective_filter_size: 5, stride: 1]"),
+      error = "Computed output size would be negative: -1 [input_size: 3, effective_filter_size: 5, stride: 1]",
+      tfError = "Negative dimension size caused by subtracting 5 from 3"),
     // ---------------------------------------------------------------- AvgPool
     pool("AvgPool", In(Seq(2, 4, 4, 3)), (2, 2), (2, 2), "VALID"),
     pool("AvgPool", In(Seq(1, 5, 5, 2)), (2, 2), (2, 2), "SAME", "odd size"),

@@ -72,10 +72,14 @@ object KernelConformance {
   /**
    * One op. `outputs` = number of outputs fetched (0: run as a target after its inputs, given as control inputs).
    * `error`, when set, is a gist both our kernel's and TensorFlow's errors must contain: the case must fail.
+   * `tfError` replaces `error` for TensorFlow's message where TF's graph import refuses the case before its kernel runs.
    * `runs` > 1 fetches them that many times in the same session (stateful ops go on with their sequences).
    */
   final case class KCase(op: String, ins: Seq[In], dtypes: Seq[DType], family: Family = Arith,
-      attrs: Seq[(String, Any)] = Seq("T" -> Dt), outputs: Int = 1, label: String = "", error: String = "", runs: Int = 1) {
+      attrs: Seq[(String, Any)] = Seq("T" -> Dt), outputs: Int = 1, label: String = "", error: String = "", runs: Int = 1,
+      tfError: String = "") {
+    /** What TensorFlow's error must contain: `tfError` where TF refuses it earlier, in other words (graph import), else `error`. */
+    def tfGist: String = if (tfError.nonEmpty) tfError else error
     def name: String = s"$op${if (label.isEmpty) "" else s" ($label)"} ${ins.map(_.shape.mkString("[", ",", "]")).mkString(" ")}".trim
   }
 

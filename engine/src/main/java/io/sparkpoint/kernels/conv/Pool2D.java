@@ -99,8 +99,7 @@ final class Pool2D {
       }
       return tensor;
     } finally {
-      input.close();
-      result.close();
+      result.close(); // the input is the tensor's own array (NdArrays.toNd4j): never close it
     }
   }
 
