@@ -24,6 +24,10 @@ final class ElementwiseKernels {
       if (shape.numElements() == 0) {
         return List.of(empty(type, shape));
       }
+      Tensor fast = JvmElementwise.binary(op, x, y, type);
+      if (fast != null) {
+        return List.of(fast);
+      }
       INDArray a = Broadcasting.expand(NdArrays.toNd4j(x), shape.dims());
       INDArray b = Broadcasting.expand(NdArrays.toNd4j(y), shape.dims());
       return List.of(result(op.apply(a, b), type));

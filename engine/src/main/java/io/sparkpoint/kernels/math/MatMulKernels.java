@@ -40,6 +40,12 @@ final class MatMulKernels {
       }
       long m = a.shape().dim(transposeA ? 1 : 0);
       long n = b.shape().dim(transposeB ? 0 : 1);
+      if ((type == DType.FLOAT || type == DType.DOUBLE) && m > 0 && n > 0 && inner > 0) {
+        // straight into a row-major result: no transposed copies of the operands or of the product
+        INDArray out = Nd4j.createUninitialized(NdArrays.nd4jType(type), new long[] {m, n}, 'c');
+        Nd4j.gemm(NdArrays.toNd4j(a), NdArrays.toNd4j(b), out, transposeA, transposeB, 1.0, 0.0);
+        return List.of(NdArrays.fromNd4j(out));
+      }
       INDArray x = orient(NdArrays.toNd4j(a), transposeA);
       INDArray y = orient(NdArrays.toNd4j(b), transposeB);
       return List.of(NdArrays.fromNd4j(multiply(x, y, m, n)));

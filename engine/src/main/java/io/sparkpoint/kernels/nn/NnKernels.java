@@ -39,6 +39,9 @@ public final class NnKernels implements KernelProvider {
       if (features.numElements() == 0) {
         return List.of(features);
       }
+      if (activation == Activation.RELU && JvmNn.supports(type)) {
+        return List.of(JvmNn.relu(features));
+      }
       return List.of(typed(activation.apply(NdArrays.toNd4j(features)), type));
     };
   }
@@ -66,6 +69,9 @@ public final class NnKernels implements KernelProvider {
       }
       if (value.numElements() == 0) {
         return List.of(context.input(0));
+      }
+      if (JvmNn.supports(context.input(0).dtype())) {
+        return List.of(JvmNn.biasAdd(context.input(0), context.input(1)));
       }
       INDArray x = NdArrays.toNd4j(context.input(0));
       INDArray b = NdArrays.toNd4j(context.input(1));

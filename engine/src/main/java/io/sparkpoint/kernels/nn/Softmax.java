@@ -13,7 +13,8 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Softmax and LogSoftmax over the last axis, computed from {@code logits - max} so large logits
- * neither overflow nor lose the small classes (as TF's Eigen kernel does).
+ * neither overflow nor lose the small classes (as TF's Eigen kernel does). float32 and float64 are
+ * computed on the JVM ({@link JvmNn#softmax}); the other float types through ND4J.
  */
 final class Softmax {
   private Softmax() {}
@@ -31,6 +32,9 @@ final class Softmax {
         return List.of(logits);
       }
       long classes = shape.dim(shape.rank() - 1);
+      if (JvmNn.supports(logits.dtype())) {
+        return List.of(JvmNn.softmax(logits, Math.toIntExact(classes), log));
+      }
       INDArray rows = NdArrays.toNd4j(logits).reshape('c', logits.numElements() / classes, classes);
       INDArray shifted = rows.subColumnVector(rows.max(true, 1));
       INDArray exp = Transforms.exp(shifted, true);

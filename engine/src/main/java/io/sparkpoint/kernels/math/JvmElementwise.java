@@ -1,0 +1,102 @@
+package io.sparkpoint.kernels.math;
+
+import io.sparkpoint.tensor.DType;
+import io.sparkpoint.tensor.Shape;
+import io.sparkpoint.tensor.Tensor;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * The common element-wise cases computed on the JVM, straight from the tensors' bytes into the
+ * result's: float32, float64, int32 and int64 operands of the same shape, or one of them a scalar.
+ * This skips two conversions to ND4J and one back, which cost more than the arithmetic itself for
+ * all but huge tensors, and dominate for small ones. Results equal ND4J's and TF's: IEEE arithmetic,
+ * integers wrapping at their width, NaN winning Maximum and Minimum.
+ */
+final class JvmElementwise {
+  private JvmElementwise() {}
+
+  /** The result, or null when this case is not one of the common ones. */
+  static Tensor binary(BinaryOp op, Tensor x, Tensor y, DType type) {
+    boolean sameShape = x.shape().equals(y.shape());
+    if (!(sameShape || x.shape().isScalar() || y.shape().isScalar()) || !supported(op, type)) {
+      return null;
+    }
+    Shape shape = sameShape || y.shape().isScalar() ? x.shape() : y.shape();
+    int n = Math.toIntExact(shape.numElements());
+    int xStep = x.shape().isScalar() && n != 1 ? 0 : 1;
+    int yStep = y.shape().isScalar() && n != 1 ? 0 : 1;
+    ByteBuffer a = x.data();
+    ByteBuffer b = y.data();
+    ByteBuffer out = ByteBuffer.allocate(n * type.byteWidth()).order(ByteOrder.LITTLE_ENDIAN);
+    switch (type) {
+      case FLOAT -> {
+        for (int i = 0; i < n; i++) {
+          out.putFloat(i * 4, floats(op, a.getFloat(i * xStep * 4), b.getFloat(i * yStep * 4)));
+        }
+      }
+      case DOUBLE -> {
+        for (int i = 0; i < n; i++) {
+          out.putDouble(i * 8, doubles(op, a.getDouble(i * xStep * 8), b.getDouble(i * yStep * 8)));
+        }
+      }
+      case INT32 -> {
+        for (int i = 0; i < n; i++) {
+          out.putInt(i * 4, (int) longs(op, a.getInt(i * xStep * 4), b.getInt(i * yStep * 4)));
+        }
+      }
+      default -> {
+        for (int i = 0; i < n; i++) {
+          out.putLong(i * 8, longs(op, a.getLong(i * xStep * 8), b.getLong(i * yStep * 8)));
+        }
+      }
+    }
+    return Tensor.wrap(type, shape, out);
+  }
+
+  private static boolean supported(BinaryOp op, DType type) {
+    boolean floating = type == DType.FLOAT || type == DType.DOUBLE;
+    boolean integer = type == DType.INT32 || type == DType.INT64;
+    return switch (op) {
+      case ADD, ADD_V2, SUB, MUL, MAXIMUM, MINIMUM -> floating || integer;
+      case REAL_DIV, DIV -> floating;
+      default -> false;
+    };
+  }
+
+  private static float floats(BinaryOp op, float a, float b) {
+    return switch (op) {
+      case ADD, ADD_V2 -> a + b;
+      case SUB -> a - b;
+      case MUL -> a * b;
+      case REAL_DIV, DIV -> a / b;
+      case MAXIMUM -> Math.max(a, b);
+      case MINIMUM -> Math.min(a, b);
+      default -> throw new IllegalStateException("unsupported " + op);
+    };
+  }
+
+  private static double doubles(BinaryOp op, double a, double b) {
+    return switch (op) {
+      case ADD, ADD_V2 -> a + b;
+      case SUB -> a - b;
+      case MUL -> a * b;
+      case REAL_DIV, DIV -> a / b;
+      case MAXIMUM -> Math.max(a, b);
+      case MINIMUM -> Math.min(a, b);
+      default -> throw new IllegalStateException("unsupported " + op);
+    };
+  }
+
+  /** int32 results are narrowed by the caller, which wraps them as C++ does. */
+  private static long longs(BinaryOp op, long a, long b) {
+    return switch (op) {
+      case ADD, ADD_V2 -> a + b;
+      case SUB -> a - b;
+      case MUL -> a * b;
+      case MAXIMUM -> Math.max(a, b);
+      case MINIMUM -> Math.min(a, b);
+      default -> throw new IllegalStateException("unsupported " + op);
+    };
+  }
+}
