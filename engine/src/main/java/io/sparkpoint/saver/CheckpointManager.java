@@ -8,12 +8,9 @@ import io.sparkpoint.fs.Locations;
 import io.sparkpoint.retention.CheckpointFiles;
 import io.sparkpoint.retention.CheckpointHistory;
 import io.sparkpoint.retention.RetentionRule;
-import io.sparkpoint.tensor.DType;
-import io.sparkpoint.tensor.Tensor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.function.DoubleSupplier;
 import java.util.regex.Matcher;
@@ -111,7 +108,7 @@ public final class CheckpointManager {
   public String save(Session session, Long checkpointNumber, boolean checkInterval) {
     Long step = null;
     if (stepCounter != null && checkpointInterval != null) {
-      step = readStep(session);
+      step = Saver.readStep(session, stepCounter);
       if (lastSavedStep != null && (step.equals(lastSavedStep) || (checkInterval && step < lastSavedStep + checkpointInterval))) {
         return null;
       }
@@ -147,15 +144,6 @@ public final class CheckpointManager {
     }
     initialize.run();
     return null;
-  }
-
-  private long readStep(Session session) {
-    Tensor value = session.run(Map.of(), List.of(stepCounter)).get(0);
-    if (!value.shape().isScalar() || (value.dtype() != DType.INT32 && value.dtype() != DType.INT64)) {
-      throw new IllegalArgumentException("step_counter " + stepCounter + " must be an integer scalar, got "
-          + value.dtype().pythonName() + " " + value.shape());
-    }
-    return value.longAt(0);
   }
 
   private static long number(String path) {

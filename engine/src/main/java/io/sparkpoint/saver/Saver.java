@@ -307,10 +307,11 @@ public final class Saver {
     }
   }
 
-  private static long readStep(Session session, String tensor) {
+  /** A step counter's value: an int32 or int64 scalar tensor, read in {@code session}. */
+  static long readStep(Session session, String tensor) {
     Tensor value = session.fetch(tensor);
     if (!value.shape().isScalar() || (value.dtype() != DType.INT32 && value.dtype() != DType.INT64)) {
-      throw new IllegalArgumentException("global_step tensor " + tensor + " must be an integer scalar, got "
+      throw new IllegalArgumentException("The step tensor " + tensor + " must be an integer scalar, got "
           + value.dtype().pythonName() + " " + value.shape());
     }
     return value.longAt(0);
