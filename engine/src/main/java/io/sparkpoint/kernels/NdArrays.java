@@ -21,6 +21,10 @@ public final class NdArrays {
   /** Dtypes whose ND4J storage is TF's little-endian element layout: whole buffers are copied at once. */
   private static final Set<DType> SAME_LAYOUT = Set.of(DType.FLOAT, DType.DOUBLE, DType.INT32, DType.INT64);
 
+  static {
+    Nd4jRuntime.ensureConfigured();
+  }
+
   private NdArrays() {}
 
   /** The ND4J type for a dtype. */
@@ -100,6 +104,24 @@ public final class NdArrays {
           default -> throw new IllegalStateException("unreachable");
         };
     return dims.length == 0 ? flat.reshape(new long[0]) : flat.reshape('c', dims);
+  }
+
+  /**
+   * A tensor over a <b>fresh</b> ND4J array's own memory, without a copy: for a dense row-major
+   * float32, float64, int32 or int64 array that the caller made, owns alone, and will neither
+   * change, close nor reuse (the array becomes the tensor's attachment). Any other array is copied,
+   * as by {@link #fromNd4j}.
+   */
+  public static Tensor adopt(INDArray fresh) {
+    DType dtype = dtypeOf(fresh.dataType());
+    long n = fresh.length();
+    if (n > 0 && copiesWhole(dtype) && !fresh.isView() && fresh.offset() == 0 && isDenseRowMajor(fresh)
+        && fresh.data().length() == n) {
+      ByteBuffer shared = fresh.data().asNio().duplicate().order(ByteOrder.LITTLE_ENDIAN);
+      shared.position(0).limit(Math.toIntExact(n * dtype.byteWidth()));
+      return Tensor.wrap(dtype, Shape.of(fresh.shape()), shared, fresh);
+    }
+    return fromNd4j(fresh);
   }
 
   /** Copies an ND4J array (any order) into a tensor; the array may be closed or reused afterwards. */

@@ -56,6 +56,17 @@ public final class Tensor {
   }
 
   /**
+   * Like {@link #wrap(DType, Shape, ByteBuffer)}, for bytes that belong to {@code owner} (a direct
+   * buffer inside an ND4J array): the owner stays reachable, and so its memory alive, as long as
+   * the tensor; it is the tensor's {@link #attachment()}. The owner must never change the bytes.
+   */
+  public static Tensor wrap(DType dtype, Shape shape, ByteBuffer littleEndianBytes, Object owner) {
+    Tensor tensor = wrap(dtype, shape, littleEndianBytes);
+    tensor.attachment = owner;
+    return tensor;
+  }
+
+  /**
    * An object that holds this tensor's elements in another form, such as the ND4J array a kernel
    * converted it to, so the next kernel need not convert again; or null. It never changes the
    * tensor's value: whoever attaches it, and whoever uses it, must not change its elements.

@@ -14,7 +14,8 @@ import java.util.Set;
 /**
  * Conv2D with TF 2.18's CPU semantics: NHWC input, HWIO filter, strides, dilations, SAME / VALID /
  * EXPLICIT padding (zeros), and grouped convolutions when the input depth is a multiple of the
- * filter's. float32 and float64 go through BLAS, int32 is exact; half and bfloat16 are refused
+ * filter's. float32 goes through oneDNN when ND4J runs that build ({@link OneDnnConv}), else, like
+ * float64, through BLAS after our own im2col; int32 is exact; half and bfloat16 are refused
  * ("Unsupported dtype"), as how TF accumulates them is not something we can match bit for bit.
  */
 final class Conv2D {
@@ -39,6 +40,9 @@ final class Conv2D {
         return List.of(zeros(type, out));
       }
       shape.requireComputable();
+      if (OneDnnConv.applies(shape, attrs, type)) {
+        return List.of(OneDnnConv.run(input, filter, shape, attrs, out));
+      }
       return List.of(new PatchGemm(shape, type).run(input.bytes(), filter));
     };
   }

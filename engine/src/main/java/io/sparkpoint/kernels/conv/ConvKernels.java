@@ -9,6 +9,10 @@ import io.sparkpoint.exec.KernelRegistry;
  * stateless and thread-safe.
  */
 public final class ConvKernels implements KernelProvider {
+  static {
+    io.sparkpoint.kernels.Nd4jRuntime.ensureConfigured();
+  }
+
   @Override
   public void register(KernelRegistry registry) {
     registry.register("Conv2D", Conv2D::kernel);

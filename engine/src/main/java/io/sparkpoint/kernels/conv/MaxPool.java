@@ -63,9 +63,7 @@ final class MaxPool {
       for (int t = 0, count = taps(image, o, taps); t < count; t++) {
         for (int c = 0; c < depth; c++) {
           float v = in.get(taps[t] + c);
-          if (v > max[c]) {
-            max[c] = v;
-          }
+          max[c] = v > max[c] ? v : max[c]; // a select, not a branch: NaN never wins
         }
       }
       out.put(at, max);
@@ -80,9 +78,7 @@ final class MaxPool {
       for (int t = 0, count = taps(image, o, taps); t < count; t++) {
         for (int c = 0; c < depth; c++) {
           double v = in.get(taps[t] + c);
-          if (v > max[c]) {
-            max[c] = v;
-          }
+          max[c] = v > max[c] ? v : max[c];
         }
       }
       out.put(at, max);

@@ -11,6 +11,10 @@ import io.sparkpoint.kernels.DTypeRules;
  * stateless and thread-safe.
  */
 public final class MathKernels implements KernelProvider {
+  static {
+    io.sparkpoint.kernels.Nd4jRuntime.ensureConfigured();
+  }
+
   @Override
   public void register(KernelRegistry registry) {
     for (BinaryOp op : BinaryOp.values()) {

@@ -28,14 +28,20 @@ final class JvmNn {
     if (type == DType.FLOAT) {
       float[] biases = new float[c];
       b.asFloatBuffer().get(biases);
-      for (int i = 0; i < n; i++) {
-        out.putFloat(i * 4, x.getFloat(i * 4) + biases[i % c]);
+      for (int row = 0; row < n; row += c) {
+        for (int j = 0; j < c; j++) {
+          int at = (row + j) * 4;
+          out.putFloat(at, x.getFloat(at) + biases[j]);
+        }
       }
     } else {
       double[] biases = new double[c];
       b.asDoubleBuffer().get(biases);
-      for (int i = 0; i < n; i++) {
-        out.putDouble(i * 8, x.getDouble(i * 8) + biases[i % c]);
+      for (int row = 0; row < n; row += c) {
+        for (int j = 0; j < c; j++) {
+          int at = (row + j) * 8;
+          out.putDouble(at, x.getDouble(at) + biases[j]);
+        }
       }
     }
     return Tensor.wrap(type, value.shape(), out);
@@ -48,13 +54,11 @@ final class JvmNn {
     ByteBuffer out = ByteBuffer.allocate(n * type.byteWidth()).order(ByteOrder.LITTLE_ENDIAN);
     if (type == DType.FLOAT) {
       for (int i = 0; i < n; i++) {
-        float v = x.getFloat(i * 4);
-        out.putFloat(i * 4, v > 0 || v != v ? v : 0f);
+        out.putFloat(i * 4, Math.max(x.getFloat(i * 4), 0f)); // branch-free; NaN stays NaN
       }
     } else {
       for (int i = 0; i < n; i++) {
-        double v = x.getDouble(i * 8);
-        out.putDouble(i * 8, v > 0 || v != v ? v : 0.0);
+        out.putDouble(i * 8, Math.max(x.getDouble(i * 8), 0.0));
       }
     }
     return Tensor.wrap(type, features.shape(), out);

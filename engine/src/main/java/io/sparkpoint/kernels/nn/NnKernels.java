@@ -19,6 +19,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * (last axis), with TensorFlow's dtype rules. Kernels are stateless and thread-safe.
  */
 public final class NnKernels implements KernelProvider {
+  static {
+    io.sparkpoint.kernels.Nd4jRuntime.ensureConfigured();
+  }
+
   @Override
   public void register(KernelRegistry registry) {
     for (Activation activation : Activation.values()) {

@@ -26,6 +26,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * on ND4J; integer types reduce in exact long arithmetic. Kernels are stateless and thread-safe.
  */
 public final class ReduceKernels implements KernelProvider {
+  static {
+    io.sparkpoint.kernels.Nd4jRuntime.ensureConfigured();
+  }
+
   static final Set<DType> REAL = real();
 
   @Override
