@@ -113,10 +113,10 @@ public final class CheckpointManager {
         return null;
       }
     }
-    saveCounter++;
-    long number = checkpointNumber != null ? checkpointNumber : saveCounter;
+    long number = checkpointNumber != null ? checkpointNumber : saveCounter + 1;
     String path = saver.save(session, prefix + "-" + number,
         SaveOptions.defaults().withWriteState(false).withWriteMetaGraph(writeMetaGraph));
+    saveCounter++; // only a committed save counts, so a failed one leaves no gap in the numbering
     double now = clock.getAsDouble();
     CheckpointHistory.Sweep sweep = history.record(path, now);
     try {

@@ -51,7 +51,8 @@ public final class Saver {
   private SaverDef saverDef;
   private boolean empty;
   private final CheckpointHistory history;
-  private String recoveredFrom;
+  /** Set by the first state update, and by setting the managed list explicitly: recovery happens at most once. */
+  private boolean recovered;
 
   private Saver(Graph graph, Builder options) {
     this.graph = graph;
@@ -183,16 +184,15 @@ public final class Saver {
     }
   }
 
-  /** Restart safety: the first state update of a directory takes over the checkpoints of this save path that its state file lists. */
+  /**
+   * Restart safety: the first state update takes over the checkpoints of this save path that the
+   * directory's state file lists, unless the managed list was set explicitly before.
+   */
   private void recoverOnce(FileIO io, String directory, String latest, String savePath, double now) throws IOException {
-    String key = directory + "/" + latest;
-    if (key.equals(recoveredFrom)) {
+    if (recovered) {
       return;
     }
-    recoveredFrom = key;
-    if (!history.prefixes().isEmpty()) {
-      return;
-    }
+    recovered = true;
     CheckpointState state;
     try {
       state = Checkpoints.getCheckpointState(io, directory, latest);
@@ -265,7 +265,7 @@ public final class Saver {
   /** TF's {@code set_last_checkpoints_with_time}. */
   public void setLastCheckpointsWithTime(List<TimedCheckpoint> checkpoints) {
     history.set(checkpoints);
-    recoveredFrom = "";
+    recovered = true;
   }
 
   /** TF's {@code recover_last_checkpoints}: manage those of these checkpoints that exist, timed by their index files. */
@@ -298,7 +298,7 @@ public final class Saver {
 
   private String restoreOp() {
     String name = saverDef.getRestoreOpName();
-    return name.endsWith(":0") ? name.substring(0, name.length() - 2) : name;
+    return Graph.opNameOf(name);
   }
 
   private void checkBuilt(String what) {

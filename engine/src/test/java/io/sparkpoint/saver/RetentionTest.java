@@ -158,6 +158,19 @@ class RetentionTest {
   }
 
   @Test
+  void anExplicitlyEmptyListIsNotReplacedByTheStateFile() throws Exception {
+    Process first = start(5, null);
+    first.save(1);
+    first.save(2);
+    Process second = start(1, null);
+    second.saver().setLastCheckpoints(List.of()); // as in TensorFlow: manage nothing from before
+    second.save(3);
+
+    assertThat(stepsOnDisk()).containsExactly(1L, 2L, 3L);
+    assertThat(state().allModelCheckpointPaths()).containsExactly("run/model.ckpt-3");
+  }
+
+  @Test
   void theNewestCheckpointSurvivesAFailedSave() throws Exception {
     Process p = start(1, null);
     p.save(1);

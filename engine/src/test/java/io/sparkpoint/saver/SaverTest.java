@@ -15,6 +15,7 @@ import io.sparkpoint.graph.Operation;
 import io.sparkpoint.graph.Variables;
 import io.sparkpoint.proto.MetaGraphDef;
 import io.sparkpoint.proto.SaverDef;
+import io.sparkpoint.tensor.DType;
 import io.sparkpoint.tensor.Shape;
 import io.sparkpoint.tensor.Tensor;
 import java.nio.file.Files;
@@ -149,6 +150,27 @@ class SaverTest {
     assertThat(dir.resolve("empty/model.meta")).exists();
     assertThatThrownBy(() -> Saver.builder(graph).writeVersion(SaverDef.CheckpointFormatVersion.V1))
         .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("V1 is not supported");
+  }
+
+  @Test
+  void badArgumentsAreRefusedNamingWhatIsWrong() {
+    Variables.variable(graph, "v", Tensor.ofFloats(Shape.of(1), 1));
+    graph.opBuilder("Const", "c").setAttr("dtype", DType.FLOAT).setAttr("value", Tensor.scalar(1f)).build();
+
+    assertThatThrownBy(() -> Saver.builder(graph).numShards(0)).hasMessage("numShards must be at least 1, got 0");
+    assertThatThrownBy(() -> Saver.builder(graph).maxToKeep(-1)).hasMessage("max_to_keep must not be negative, got -1");
+    assertThatThrownBy(() -> Saver.builder(graph).keepCheckpointEveryNHours(0)).hasMessage("keep_checkpoint_every_n_hours must be positive, got 0.0");
+    assertThatThrownBy(() -> Saver.builder(graph).varList(List.of("c")).build())
+        .hasMessage("var_list names c, which is not a variable: its op is Const (expected VariableV2, Variable or VarHandleOp)");
+    assertThatThrownBy(() -> Saver.builder(graph).varList(List.of("nope")).build())
+        .hasMessage("var_list names nope, but the graph has no operation nope");
+    assertThatThrownBy(() -> Saver.builder(graph).varList(List.of("v", "v/read:0")).build())
+        .hasMessage("At least two variables have the same name: v");
+    assertThatThrownBy(() -> Saver.builder(graph).varMap(java.util.Map.of("a", "v", "b", "v:0")).build())
+        .hasMessageStartingWith("The same saveable will be restored with two names: ");
+    Session session = initialized();
+    assertThatThrownBy(() -> Saver.builder(graph).build().save(session, path("s/model"), SaveOptions.defaults().withGlobalStep("c:0")))
+        .hasMessage("The step tensor c:0 must be an integer scalar, got float32 []");
   }
 
   @Test

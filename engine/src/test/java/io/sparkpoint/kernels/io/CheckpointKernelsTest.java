@@ -87,6 +87,33 @@ class CheckpointKernelsTest {
   }
 
   @Test
+  void saveRefusesMismatchedArgumentsAndWritesNothing() {
+    String prefix = dir.resolve("bad/model").toString();
+    Tensor w = Tensor.ofFloats(Shape.of(2), 1, 2);
+
+    assertThatThrownBy(() -> runAll(node("SaveV2"), str(prefix), strs("w", "v"), strs(""), w))
+        .hasMessageContaining("Expected 1 tensor_names and shape_and_slices, got 2 and 1");
+    assertThatThrownBy(() -> runAll(node("SaveV2"), str(prefix), strs("w"), strs("4 0,3"), w))
+        .hasMessageContaining("tensor_name = w; the slice 4 0,3 has shape [3] but the tensor to save has shape [2]");
+    assertThatThrownBy(() -> runAll(node("SaveV2"), str(prefix), strs("w"), strs("4 x"), w))
+        .hasMessageContaining("tensor_name = w; invalid shape_and_slice spec '4 x'");
+    assertThat(Files.exists(dir.resolve("bad/model.index"))).isFalse();
+  }
+
+  @Test
+  void restoreNeedsOneNameAndSpecPerDtype() {
+    String prefix = dir.resolve("model").toString();
+    runAll(node("SaveV2"), str(prefix), strs("w"), strs(""), Tensor.ofFloats(Shape.of(2), 1, 2));
+
+    assertThatThrownBy(() -> runAll(restore(DType.FLOAT, DType.FLOAT), str(prefix), strs("w"), strs("")))
+        .hasMessageContaining("Expected 2 tensor_names and shape_and_slices (one per dtype), got 1 and 1");
+    assertThatThrownBy(() -> run("ShardedFilename", str("ck"), Tensor.ofLongs(Shape.scalar(), 1), Tensor.ofInts(Shape.scalar(), 3)))
+        .hasMessageContaining("Input shard must be a scalar int32, got int64 []");
+    assertThatThrownBy(() -> run("RegexFullMatch", strs("a"), str("(")))
+        .hasMessageContaining("Invalid pattern: (, error: ");
+  }
+
+  @Test
   void mergeCombinesShardsAndRemovesTheTemporaryDirectory() throws Exception {
     String temp = dir.resolve("model_temp_x/part").toString();
     runAll(node("SaveV2"), str(temp + "-00000-of-00002"), strs("a"), strs(""), Tensor.ofFloats(Shape.of(1), 1));
