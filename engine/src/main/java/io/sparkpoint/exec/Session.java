@@ -1,10 +1,8 @@
 package io.sparkpoint.exec;
 
 import io.sparkpoint.graph.Graph;
-import io.sparkpoint.graph.GraphCollections;
-import io.sparkpoint.proto.VariableDef;
+import io.sparkpoint.graph.Variables;
 import io.sparkpoint.tensor.Tensor;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -120,13 +118,7 @@ public final class Session {
    * VariableDef in the graph's {@code variables} collection. Does nothing when there is none.
    */
   public void initializeGlobalVariables() {
-    List<String> initializers = new ArrayList<>();
-    for (Object item : graph.getCollection(GraphCollections.GLOBAL_VARIABLES)) {
-      String initializer = ((VariableDef) item).getInitializerName();
-      if (!initializer.isEmpty()) {
-        initializers.add(initializer.endsWith(":0") ? initializer.substring(0, initializer.length() - 2) : initializer);
-      }
-    }
+    List<String> initializers = Variables.initializerNames(graph);
     if (!initializers.isEmpty()) {
       run(Map.of(), List.of(), initializers);
     }

@@ -60,6 +60,14 @@ public final class Graph {
     return new OperationBuilder(this, type, scope.name());
   }
 
+  /**
+   * The op name in a tensor name: {@code add} for {@code add:0} or {@code add:1}; an op name stays as
+   * it is.
+   */
+  public static String opNameOf(String tensorName) {
+    return GraphNames.Reference.parse(tensorName).op();
+  }
+
   /** The operation named exactly {@code name}, or null. */
   public Operation operation(String name) {
     return operations.get(name);

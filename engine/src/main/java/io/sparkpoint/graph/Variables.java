@@ -70,19 +70,29 @@ public final class Variables {
   /** {@code tf.global_variables_initializer()}: a NoOp {@code init} after every global variable's initializer. */
   public static Operation globalVariablesInitializer(Graph graph) {
     OperationBuilder init = graph.opBuilder("NoOp", "init");
-    for (Object item : graph.getCollection(GraphCollections.GLOBAL_VARIABLES)) {
-      String initializer = ((VariableDef) item).getInitializerName();
-      init.addControlInput(graph.getOperationByName(initializer.endsWith(":0") ? initializer.substring(0, initializer.length() - 2) : initializer));
+    for (String initializer : initializerNames(graph)) {
+      init.addControlInput(graph.getOperationByName(initializer));
     }
     return init.build();
+  }
+
+  /** The op names of the global variables' initializers, in creation order (variables without one are skipped). */
+  public static List<String> initializerNames(Graph graph) {
+    List<String> names = new ArrayList<>();
+    for (Object item : graph.getCollection(GraphCollections.GLOBAL_VARIABLES)) {
+      String initializer = ((VariableDef) item).getInitializerName();
+      if (!initializer.isEmpty()) {
+        names.add(Graph.opNameOf(initializer));
+      }
+    }
+    return names;
   }
 
   /** The op names of the global variables, in creation order. */
   public static List<String> globalVariableNames(Graph graph) {
     List<String> names = new ArrayList<>();
     for (Object item : graph.getCollection(GraphCollections.GLOBAL_VARIABLES)) {
-      String name = ((VariableDef) item).getVariableName();
-      names.add(name.endsWith(":0") ? name.substring(0, name.length() - 2) : name);
+      names.add(Graph.opNameOf(((VariableDef) item).getVariableName()));
     }
     return names;
   }

@@ -9,8 +9,8 @@ import java.nio.file.Path;
  * convolutions are 3 to 7 times faster here) when that build is on the classpath and the CPU has
  * AVX2 and FMA, else ND4J's plain build. A build chosen by the user (the system property
  * {@code org.bytedeco.javacpp.platform.extension}) is respected, and {@code
- * -Dsparkpoint.nd4j.onednn=false} keeps the plain build. Every kernel provider that uses ND4J calls
- * {@link #ensureConfigured()} first; code that touches ND4J before any kernel provider loads gets
+ * -Dsparkpoint.nd4j.onednn=false} keeps the plain build. {@link NdArrays} and every kernel
+ * provider whose package calls ND4J directly call {@link #ensureConfigured()} first; code that touches ND4J before any kernel provider loads gets
  * whatever ND4J chooses then.
  */
 public final class Nd4jRuntime {

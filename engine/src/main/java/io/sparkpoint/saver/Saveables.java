@@ -69,7 +69,7 @@ final class Saveables {
     Map<String, VariableDef> defs = new HashMap<>();
     for (Object item : graph.getCollection(GraphCollections.GLOBAL_VARIABLES)) {
       VariableDef def = (VariableDef) item;
-      defs.put(opName(def.getVariableName()), def);
+      defs.put(Graph.opNameOf(def.getVariableName()), def);
     }
     return defs;
   }
@@ -101,7 +101,7 @@ final class Saveables {
 
   /** The variable node a name denotes: its op name or tensor name, or its read tensor ({@code v/read}, a ReadVariableOp). */
   static Operation variableOp(Graph graph, String name) {
-    String opName = opName(name);
+    String opName = Graph.opNameOf(name);
     Operation op = graph.operation(opName);
     if (op == null) {
       throw new IllegalArgumentException("var_list names " + name + ", but the graph has no operation " + opName);
@@ -115,11 +115,6 @@ final class Saveables {
           + " (expected VariableV2, Variable or VarHandleOp)");
     }
     return op;
-  }
-
-  private static String opName(String name) {
-    int colon = name.lastIndexOf(':');
-    return colon > 0 && name.substring(colon + 1).chars().allMatch(Character::isDigit) ? name.substring(0, colon) : name;
   }
 
   private static AttrValue attr(Operation op, String name) {

@@ -1,6 +1,5 @@
 package io.sparkpoint.it
 
-import java.nio.charset.StandardCharsets
 import java.nio.file.{Files, Path}
 
 import scala.jdk.CollectionConverters._
@@ -48,7 +47,6 @@ class GraphOracleSuite extends AnyFunSuite with Matchers {
     fetched.map(_.name) shouldBe fetches
     fetched
   }
-
 
   private def writeGraph(graph: GraphDef, file: Path): Path = {
     GraphIO.write(io, graph, file.toString, GraphIO.isTextName(file.toString))

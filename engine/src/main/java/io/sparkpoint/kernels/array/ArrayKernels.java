@@ -12,10 +12,6 @@ import io.sparkpoint.exec.KernelRegistry;
  * thread-safe.
  */
 public final class ArrayKernels implements KernelProvider {
-  static {
-    io.sparkpoint.kernels.Nd4jRuntime.ensureConfigured();
-  }
-
   @Override
   public void register(KernelRegistry registry) {
     registry.register("Reshape", ShapeKernels::reshape);

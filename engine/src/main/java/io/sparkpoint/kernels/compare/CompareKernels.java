@@ -11,10 +11,6 @@ import io.sparkpoint.exec.KernelRegistry;
  * Kernels are stateless and thread-safe.
  */
 public final class CompareKernels implements KernelProvider {
-  static {
-    io.sparkpoint.kernels.Nd4jRuntime.ensureConfigured();
-  }
-
   @Override
   public void register(KernelRegistry registry) {
     for (Comparison op : Comparison.values()) {

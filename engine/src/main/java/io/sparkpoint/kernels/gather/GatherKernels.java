@@ -10,10 +10,6 @@ import io.sparkpoint.exec.KernelRegistry;
  * Kernels are stateless and thread-safe.
  */
 public final class GatherKernels implements KernelProvider {
-  static {
-    io.sparkpoint.kernels.Nd4jRuntime.ensureConfigured();
-  }
-
   @Override
   public void register(KernelRegistry registry) {
     registry.register("GatherV2", GatherV2::kernel);

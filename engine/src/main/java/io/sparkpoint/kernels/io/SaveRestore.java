@@ -16,7 +16,6 @@ import io.sparkpoint.tensor.Shape;
 import io.sparkpoint.tensor.ShapeAndSlice;
 import io.sparkpoint.tensor.Tensor;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -147,7 +146,7 @@ final class SaveRestore {
         }
         BundleMerger.merge(io, present, destination, deleteOldDirs);
       } catch (IOException e) {
-        throw new UncheckedIOException("Failed to merge checkpoints into " + destination + ": " + e.getMessage(), e);
+        throw new KernelException("Failed to merge checkpoints into " + destination + ": " + e.getMessage(), e);
       } catch (IllegalArgumentException e) {
         throw new KernelException(e.getMessage(), e);
       }

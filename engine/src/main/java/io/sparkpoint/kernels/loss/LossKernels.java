@@ -19,10 +19,6 @@ import java.util.List;
  * to the dtype. Kernels are stateless and thread-safe.
  */
 public final class LossKernels implements KernelProvider {
-  static {
-    io.sparkpoint.kernels.Nd4jRuntime.ensureConfigured();
-  }
-
   @Override
   public void register(KernelRegistry registry) {
     registry.register("SoftmaxCrossEntropyWithLogits", SoftmaxCrossEntropy::kernel);

@@ -64,16 +64,12 @@ final class JvmElementwise {
     };
   }
 
+  /**
+   * In double, rounded once: for +, -, *, / that is exactly float arithmetic (a double holds more
+   * than twice a float's precision, so the double rounding is harmless), and Max/Min are exact.
+   */
   private static float floats(BinaryOp op, float a, float b) {
-    return switch (op) {
-      case ADD, ADD_V2 -> a + b;
-      case SUB -> a - b;
-      case MUL -> a * b;
-      case REAL_DIV, DIV -> a / b;
-      case MAXIMUM -> Math.max(a, b);
-      case MINIMUM -> Math.min(a, b);
-      default -> throw new IllegalStateException("unsupported " + op);
-    };
+    return (float) doubles(op, a, b);
   }
 
   private static double doubles(BinaryOp op, double a, double b) {

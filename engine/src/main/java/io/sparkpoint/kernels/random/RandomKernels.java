@@ -23,10 +23,6 @@ import io.sparkpoint.exec.KernelRegistry;
  * runs reserve disjoint stretches of the stream.
  */
 public final class RandomKernels implements KernelProvider {
-  static {
-    io.sparkpoint.kernels.Nd4jRuntime.ensureConfigured();
-  }
-
   @Override
   public void register(KernelRegistry registry) {
     registry.register("RandomUniform", RandomOps::uniform);

@@ -24,6 +24,12 @@ import org.tensorflow.types.TFloat32;
 final class GraphBench {
   private GraphBench() {}
 
+  /** The median of sorted values: the middle one, or the mean of the two middle ones (as the benchmarks compute ours). */
+  private static double median(double[] sorted) {
+    int n = sorted.length;
+    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+  }
+
   static int command(String[] a) throws IOException {
     List<String> positional = new ArrayList<>();
     List<String> names = new ArrayList<>();
@@ -77,7 +83,7 @@ final class GraphBench {
     double[] sorted = times.clone();
     Arrays.sort(sorted);
     System.out.println(String.format(Locale.ROOT, "bench-graph median_ms=%.4f best_ms=%.4f iters=%d",
-        sorted[sorted.length / 2], sorted[0], iters));
+        median(sorted), sorted[0], iters));
     return iters;
   }
 }

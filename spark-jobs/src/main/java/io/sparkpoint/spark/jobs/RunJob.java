@@ -59,12 +59,10 @@ public final class RunJob {
 
   /**
    * @param fetched the values of the last run, in the order of the fetches
-   * @param restoredFrom the checkpoint prefix the variables came from, or null
-   * @param variablesRestored the restored variables' names
    * @param savedTo the prefix of the checkpoint written by {@code save}, or null
    * @param files where each fetch was written, in the order of the fetches; empty without an out directory
    */
-  public record Result(List<Tensor> fetched, String restoredFrom, List<String> variablesRestored, List<String> files, String savedTo) {}
+  public record Result(List<Tensor> fetched, List<String> files, String savedTo) {}
 
   /**
    * Loads the graph, restores the variables, reads and checks the feeds, runs {@code repeat} times
@@ -82,12 +80,9 @@ public final class RunJob {
     String prefix = request.checkpoint() == null ? null : Checkpoints.resolvePrefix(io, request.checkpoint());
     Loaded loaded = loadGraph(io, request.graph(), request.meta(), prefix);
     Session session = new Session(loaded.graph()).withService(FileIO.class, io);
-    List<String> restored = List.of();
-    if (prefix != null && loaded.saverDef() != null) {
-      Saver.fromSaverDef(loaded.graph(), loaded.saverDef()).restore(session, prefix); // the graph's own restore op, as TF
-      restored = variableNames(loaded.graph());
-    } else if (prefix != null) {
-      restored = CheckpointVariables.restore(io, prefix, session);
+    Saver saver = prefix != null || request.save() != null ? saverFor(loaded) : null;
+    if (prefix != null) {
+      saver.restore(session, prefix);
     }
     Map<String, Tensor> feeds = readFeeds(io, session.graph(), request.feeds());
     List<Tensor> fetched = List.of();
@@ -100,11 +95,15 @@ public final class RunJob {
     for (int i = 0; i < files.size(); i++) {
       Npy.write(io.newOutputFile(files.get(i)), fetched.get(i));
     }
-    String saved = request.save() == null ? null : saverFor(loaded).save(session, request.save());
-    return new Result(fetched, prefix, restored, files, saved);
+    String saved = request.save() == null ? null : saver.save(session, request.save());
+    return new Result(fetched, files, saved);
   }
 
-  /** The graph's own Saver (from its SaverDef), else a new one over the global variables, else over every variable node. */
+  /**
+   * The graph's own Saver (from its SaverDef: restoring runs the graph's restore op, as TensorFlow
+   * does), else a new one over the global variables (partitioned ones as their parts), else over
+   * every variable node under its own name.
+   */
   private static Saver saverFor(Loaded loaded) {
     if (loaded.saverDef() != null) {
       return Saver.fromSaverDef(loaded.graph(), loaded.saverDef());

@@ -17,7 +17,6 @@ import io.sparkpoint.tensor.DType;
 import io.sparkpoint.tensor.Shape;
 import io.sparkpoint.tensor.Tensor;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -240,10 +239,18 @@ class RunCommandTest {
 
   @Test
   void badCombinationsAreBadUsage() {
-    assertThat(CliRun.of("run", "--graph", mlp, "--checkpoint", "c", "--fetch", "y").code()).isEqualTo(2);
-    assertThat(CliRun.of("run", "--fetch", "y").code()).isEqualTo(2);
-    assertThat(CliRun.of("run", "--graph", mlp).code()).isEqualTo(2);
-    assertThat(CliRun.of("run", "--graph", mlp, "--fetch", "y", "--repeat", "0").code()).isEqualTo(2);
+    CliRun both = CliRun.of("run", "--graph", mlp, "--checkpoint", "c", "--fetch", "y");
+    assertThat(both.code()).isEqualTo(2);
+    assertThat(both.err()).contains("--graph reads a GraphDef without variables; it cannot be combined with --meta or --checkpoint");
+    CliRun none = CliRun.of("run", "--fetch", "y");
+    assertThat(none.code()).isEqualTo(2);
+    assertThat(none.err()).contains("Missing the graph: give --graph G.pb, or --meta M.meta and/or --checkpoint DIR_OR_PREFIX");
+    CliRun nothing = CliRun.of("run", "--graph", mlp);
+    assertThat(nothing.code()).isEqualTo(2);
+    assertThat(nothing.err()).contains("Nothing to run: give at least one --fetch or --target");
+    CliRun zero = CliRun.of("run", "--graph", mlp, "--fetch", "y", "--repeat", "0");
+    assertThat(zero.code()).isEqualTo(2);
+    assertThat(zero.err()).contains("Invalid --repeat 0: must be at least 1");
     CliRun noEquals = CliRun.of("run", "--graph", mlp, "--feed", "x", "--fetch", "y");
     assertThat(noEquals.code()).isEqualTo(2);
     assertThat(noEquals.err()).contains("--feed");
