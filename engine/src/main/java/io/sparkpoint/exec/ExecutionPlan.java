@@ -35,6 +35,8 @@ public final class ExecutionPlan {
   final int[] fetchSlots;
   /** Slots holding a ref variable's handle; read the variable when a non-ref input or a fetch uses them. */
   final boolean[] refSlots;
+  /** Slots that exactly one input of one step reads and no fetch returns: their reader may overwrite a fresh value. */
+  final boolean[] soleReader;
   final int slotCount;
 
   private ExecutionPlan(List<Step> steps, Map<String, Feed> feeds, int[] fetchSlots, boolean[] refSlots, int slotCount) {
@@ -43,6 +45,24 @@ public final class ExecutionPlan {
     this.fetchSlots = fetchSlots;
     this.refSlots = refSlots;
     this.slotCount = slotCount;
+    this.soleReader = soleReaders(steps, fetchSlots, refSlots, slotCount);
+  }
+
+  private static boolean[] soleReaders(List<Step> steps, int[] fetchSlots, boolean[] refSlots, int slotCount) {
+    int[] readers = new int[slotCount];
+    for (Step step : steps) {
+      for (int slot : step.inputSlots()) {
+        readers[slot]++;
+      }
+    }
+    for (int slot : fetchSlots) {
+      readers[slot] += 2;
+    }
+    boolean[] sole = new boolean[slotCount];
+    for (int slot = 0; slot < slotCount; slot++) {
+      sole[slot] = readers[slot] == 1 && !refSlots[slot];
+    }
+    return sole;
   }
 
   /**

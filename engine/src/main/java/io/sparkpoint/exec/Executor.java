@@ -26,6 +26,7 @@ final class Executor {
   static List<Tensor> run(ExecutionPlan plan, Map<String, Tensor> feeds, VariableStore variables, Map<Class<?>, Object> services,
       Map<String, Object> nodeStates) {
     Tensor[] values = new Tensor[plan.slotCount];
+    boolean[] fresh = new boolean[plan.slotCount];
     for (Map.Entry<String, Tensor> feed : feeds.entrySet()) {
       String name = ExecutionPlan.tensorName(feed.getKey());
       ExecutionPlan.Feed spec = plan.feeds.get(name);
@@ -34,7 +35,7 @@ final class Executor {
       values[spec.slot()] = value;
     }
     for (ExecutionPlan.Step step : plan.steps) {
-      runStep(plan, step, values, variables, services, nodeStates);
+      runStep(plan, step, values, fresh, variables, services, nodeStates);
     }
     List<Tensor> fetched = new ArrayList<>(plan.fetchSlots.length);
     for (int slot : plan.fetchSlots) {
@@ -43,11 +44,12 @@ final class Executor {
     return fetched;
   }
 
-  private static void runStep(ExecutionPlan plan, ExecutionPlan.Step step, Tensor[] values, VariableStore variables,
+  private static void runStep(ExecutionPlan plan, ExecutionPlan.Step step, Tensor[] values, boolean[] fresh, VariableStore variables,
       Map<Class<?>, Object> services, Map<String, Object> nodeStates) {
     int[] in = step.inputSlots();
     Tensor[] inputs = new Tensor[in.length];
     List<Tensor> outputs;
+    Context context = null;
     try {
       for (int i = 0; i < in.length; i++) {
         Tensor value = values[in[i]];
@@ -59,7 +61,12 @@ final class Executor {
         }
         inputs[i] = isRef && !step.refInputs()[i] ? variables.read(variableName(value)) : value;
       }
-      outputs = step.kernel().compute(new Context(step.node(), Arrays.asList(inputs), variables, services, nodeStates));
+      boolean[] overwritable = new boolean[in.length];
+      for (int i = 0; i < in.length; i++) {
+        overwritable[i] = fresh[in[i]] && plan.soleReader[in[i]];
+      }
+      context = new Context(step.node(), Arrays.asList(inputs), overwritable, variables, services, nodeStates);
+      outputs = step.kernel().compute(context);
     } catch (RuntimeException e) {
       throw new KernelException(describe(step.node(), inputs) + e.getMessage(), e);
     }
@@ -71,8 +78,18 @@ final class Executor {
     for (int port = 0; port < out.length; port++) {
       if (out[port] >= 0) {
         values[out[port]] = outputs.get(port);
+        fresh[out[port]] = context.declaredFresh(outputs.get(port)) && onlyOnce(outputs, outputs.get(port));
       }
     }
+  }
+
+  /** A tensor on two output ports is shared, so neither reader may overwrite it. */
+  private static boolean onlyOnce(List<Tensor> outputs, Tensor output) {
+    int seen = 0;
+    for (Tensor t : outputs) {
+      seen += t == output ? 1 : 0;
+    }
+    return seen == 1;
   }
 
   /** The variable a handle (a scalar string tensor) names. */
@@ -110,8 +127,66 @@ final class Executor {
     return text.append("): ").toString();
   }
 
-  private record Context(NodeDef node, List<Tensor> inputs, VariableStore variables, Map<Class<?>, Object> services,
-      Map<String, Object> nodeStates) implements KernelContext {
+  private static final class Context implements KernelContext {
+    private final NodeDef node;
+    private final List<Tensor> inputs;
+    private final boolean[] overwritable;
+    private final VariableStore variables;
+    private final Map<Class<?>, Object> services;
+    private final Map<String, Object> nodeStates;
+    private List<Tensor> freshOutputs = List.of();
+
+    Context(NodeDef node, List<Tensor> inputs, boolean[] overwritable, VariableStore variables, Map<Class<?>, Object> services,
+        Map<String, Object> nodeStates) {
+      this.node = node;
+      this.inputs = inputs;
+      this.overwritable = overwritable;
+      this.variables = variables;
+      this.services = services;
+      this.nodeStates = nodeStates;
+    }
+
+    @Override
+    public NodeDef node() {
+      return node;
+    }
+
+    @Override
+    public List<Tensor> inputs() {
+      return inputs;
+    }
+
+    @Override
+    public VariableStore variables() {
+      return variables;
+    }
+
+    @Override
+    public boolean mayOverwrite(int index) {
+      return overwritable[index];
+    }
+
+    @Override
+    public Tensor fresh(Tensor output) {
+      if (freshOutputs.isEmpty()) {
+        freshOutputs = new ArrayList<>(1);
+      }
+      freshOutputs.add(output);
+      return output;
+    }
+
+    /** Whether the kernel declared this output fresh, and it is none of its inputs it was not allowed to overwrite. */
+    boolean declaredFresh(Tensor output) {
+      boolean declared = false;
+      for (Tensor t : freshOutputs) {
+        declared |= t == output;
+      }
+      for (int i = 0; declared && i < inputs.size(); i++) {
+        declared = inputs.get(i) != output || overwritable[i];
+      }
+      return declared;
+    }
+
     @Override
     public <T> T service(Class<T> type) {
       return type.cast(services.get(type));

@@ -18,6 +18,26 @@ public interface KernelContext {
     return inputs().get(index);
   }
 
+  /**
+   * Whether this kernel may overwrite input {@code index} in place and return it as an output
+   * (as TensorFlow's kernels forward an input buffer): true only when the executor knows that the
+   * value was {@linkplain #fresh made afresh} by its producer, that this node is its only reader
+   * in the run, and that it is not fetched. The default, for contexts outside an executor, is false.
+   */
+  default boolean mayOverwrite(int index) {
+    return false;
+  }
+
+  /**
+   * Declares an output that this kernel made afresh, in memory no other tensor shares (or an input
+   * it was allowed to {@linkplain #mayOverwrite overwrite}), so that its one reader may overwrite it
+   * in turn. Kernels that return an input, a Const's value, a variable's value, or a view of any of
+   * them must not call this. Returns {@code output}.
+   */
+  default Tensor fresh(Tensor output) {
+    return output;
+  }
+
   /** The session's variables; only variable and checkpoint ops use them. */
   VariableStore variables();
 

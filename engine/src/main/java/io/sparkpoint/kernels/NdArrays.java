@@ -78,6 +78,9 @@ public final class NdArrays {
     if (tensor.numElements() == 0) {
       return Nd4j.create(type, dims);
     }
+    if (tensor.attachment() instanceof Adopted adopted) {
+      return adopted.array();
+    }
     if (tensor.attachment() instanceof INDArray attached && attached.dataType() == type
         && java.util.Arrays.equals(attached.shape(), dims)) {
       return attached;
@@ -119,9 +122,26 @@ public final class NdArrays {
         && fresh.data().length() == n) {
       ByteBuffer shared = fresh.data().asNio().duplicate().order(ByteOrder.LITTLE_ENDIAN);
       shared.position(0).limit(Math.toIntExact(n * dtype.byteWidth()));
-      return Tensor.wrap(dtype, Shape.of(fresh.shape()), shared, fresh);
+      return Tensor.wrap(dtype, Shape.of(fresh.shape()), shared, new Adopted(fresh));
     }
     return fromNd4j(fresh);
+  }
+
+  /** The attachment of an adopted array: the tensor's bytes are the array's own memory. */
+  private record Adopted(INDArray array) {}
+
+  /**
+   * The memory of a tensor made by {@link #adopt} without a copy, writable, little-endian and
+   * positioned at its first element; null for any other tensor. Only for a kernel that the executor
+   * lets overwrite this input ({@code KernelContext.mayOverwrite}): nothing else may see the change.
+   */
+  public static ByteBuffer overwritableData(Tensor tensor) {
+    if (!(tensor.attachment() instanceof Adopted adopted)) {
+      return null;
+    }
+    ByteBuffer memory = adopted.array().data().asNio().duplicate().order(ByteOrder.LITTLE_ENDIAN);
+    memory.position(0).limit(Math.toIntExact(tensor.numElements() * tensor.dtype().byteWidth()));
+    return memory.slice().order(ByteOrder.LITTLE_ENDIAN);
   }
 
   /** Copies an ND4J array (any order) into a tensor; the array may be closed or reused afterwards. */

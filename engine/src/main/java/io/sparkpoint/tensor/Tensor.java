@@ -58,7 +58,10 @@ public final class Tensor {
   /**
    * Like {@link #wrap(DType, Shape, ByteBuffer)}, for bytes that belong to {@code owner} (a direct
    * buffer inside an ND4J array): the owner stays reachable, and so its memory alive, as long as
-   * the tensor; it is the tensor's {@link #attachment()}. The owner must never change the bytes.
+   * the tensor; it is the tensor's {@link #attachment()}. The owner must never change the bytes,
+   * with one exception: a kernel that the executor lets overwrite this tensor, because the tensor
+   * was made afresh for the one node reading it and no one else can ever see it, may write into the
+   * owner's memory and pass the tensor on as its own output.
    */
   public static Tensor wrap(DType dtype, Shape shape, ByteBuffer littleEndianBytes, Object owner) {
     Tensor tensor = wrap(dtype, shape, littleEndianBytes);

@@ -40,6 +40,8 @@ public final class ForwardBench {
     System.out.println("| model | Sparkpoint ms | TensorFlow 2.18 ms | speed vs TF | examples/s (ours) |");
     System.out.println("|---|---|---|---|---|");
     compare("MLP 784-512-256-10, batch 256", mlp(), "x", Shape.of(256, 784), "probs:0", dir, warmup, iters, 256);
+    compare("MLP's first MatMul alone (256x784 by 784x512)", firstMatMul(), "x", Shape.of(256, 784), "layer1/MatMul:0", dir, warmup,
+        iters, 256);
     compare("CNN 2 conv + 2 pool + dense, batch 64", cnn(), "x", Shape.of(64, 28, 28, 1), "probs:0", dir, warmup, iters, 64);
     int chain = 1000;
     double[] perOp = compare("chain of " + chain + " scalar AddV2 (per-op overhead)", chain(chain), "x", Shape.scalar(),
@@ -98,6 +100,15 @@ public final class ForwardBench {
     Output h2 = dense(g, "layer2", h1, 512, 256, true);
     Output logits = dense(g, "logits", h2, 256, 10, false);
     g.opBuilder("Softmax", "probs").addInput(logits).setAttr("T", DType.FLOAT).build();
+    return g;
+  }
+
+  /** Only the MLP's first layer's MatMul: our GEMM against TF's, everything else left out. */
+  static Graph firstMatMul() {
+    Graph g = new Graph();
+    Output x = placeholder(g, -1, 784);
+    Output w = constant(g, "layer1/kernel", uniform(Shape.of(784, 512), "layer1".hashCode(), Math.sqrt(1.0 / 784)));
+    g.opBuilder("MatMul", "layer1/MatMul").addInput(x).addInput(w).setAttr("T", DType.FLOAT).build();
     return g;
   }
 

@@ -38,7 +38,7 @@ final class Conv2D {
       }
       shape.requireComputable();
       if (OneDnnConv.applies(shape, attrs, type)) {
-        return List.of(OneDnnConv.run(input, filter, shape, attrs, out));
+        return List.of(context.fresh(OneDnnConv.run(input, filter, shape, attrs, out)));
       }
       return List.of(new PatchGemm(shape, type).run(input.bytes(), filter));
     };

@@ -44,7 +44,7 @@ final class MatMulKernels {
         // straight into a row-major result: no transposed copies of the operands or of the product
         INDArray out = Nd4j.createUninitialized(NdArrays.nd4jType(type), new long[] {m, n}, 'c');
         Nd4j.gemm(NdArrays.toNd4j(a), NdArrays.toNd4j(b), out, transposeA, transposeB, 1.0, 0.0);
-        return List.of(NdArrays.adopt(out));
+        return List.of(context.fresh(NdArrays.adopt(out)));
       }
       INDArray x = orient(NdArrays.toNd4j(a), transposeA);
       INDArray y = orient(NdArrays.toNd4j(b), transposeB);

@@ -17,14 +17,23 @@ final class JvmNn {
     return type == DType.FLOAT || type == DType.DOUBLE;
   }
 
-  /** value [..., c] + bias [c]. */
+  /** value [..., c] + bias [c], in a new tensor. */
   static Tensor biasAdd(Tensor value, Tensor bias) {
+    ByteBuffer out = allocate(value);
+    biasAdd(value, bias, out);
+    return Tensor.wrap(value.dtype(), value.shape(), out);
+  }
+
+  /**
+   * value [..., c] + bias [c], written into {@code out}: a new buffer, or {@code value}'s own
+   * memory when the kernel may overwrite it (reading and writing each element at the same index).
+   */
+  static void biasAdd(Tensor value, Tensor bias, ByteBuffer out) {
     DType type = value.dtype();
     int n = Math.toIntExact(value.numElements());
     int c = Math.toIntExact(bias.numElements());
     ByteBuffer x = value.data();
     ByteBuffer b = bias.data();
-    ByteBuffer out = ByteBuffer.allocate(n * type.byteWidth()).order(ByteOrder.LITTLE_ENDIAN);
     if (type == DType.FLOAT) {
       float[] biases = new float[c];
       b.asFloatBuffer().get(biases);
@@ -44,14 +53,19 @@ final class JvmNn {
         }
       }
     }
-    return Tensor.wrap(type, value.shape(), out);
   }
 
   static Tensor relu(Tensor features) {
+    ByteBuffer out = allocate(features);
+    relu(features, out);
+    return Tensor.wrap(features.dtype(), features.shape(), out);
+  }
+
+  /** Relu written into {@code out}, a new buffer or the features' own memory (see {@link #biasAdd(Tensor, Tensor, ByteBuffer)}). */
+  static void relu(Tensor features, ByteBuffer out) {
     DType type = features.dtype();
     int n = Math.toIntExact(features.numElements());
     ByteBuffer x = features.data();
-    ByteBuffer out = ByteBuffer.allocate(n * type.byteWidth()).order(ByteOrder.LITTLE_ENDIAN);
     if (type == DType.FLOAT) {
       for (int i = 0; i < n; i++) {
         out.putFloat(i * 4, Math.max(x.getFloat(i * 4), 0f)); // branch-free; NaN stays NaN
@@ -61,7 +75,10 @@ final class JvmNn {
         out.putDouble(i * 8, Math.max(x.getDouble(i * 8), 0.0));
       }
     }
-    return Tensor.wrap(type, features.shape(), out);
+  }
+
+  private static ByteBuffer allocate(Tensor like) {
+    return ByteBuffer.allocate(Math.toIntExact(like.numElements() * like.dtype().byteWidth())).order(ByteOrder.LITTLE_ENDIAN);
   }
 
   /**

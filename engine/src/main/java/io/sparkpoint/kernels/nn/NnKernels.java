@@ -11,6 +11,7 @@ import io.sparkpoint.proto.NodeDef;
 import io.sparkpoint.tensor.DType;
 import io.sparkpoint.tensor.Shape;
 import io.sparkpoint.tensor.Tensor;
+import java.nio.ByteBuffer;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -44,7 +45,12 @@ public final class NnKernels implements KernelProvider {
         return List.of(features);
       }
       if (activation == Activation.RELU && JvmNn.supports(type)) {
-        return List.of(JvmNn.relu(features));
+        ByteBuffer own = context.mayOverwrite(0) ? NdArrays.overwritableData(features) : null;
+        if (own != null) {
+          JvmNn.relu(features, own);
+          return List.of(context.fresh(features));
+        }
+        return List.of(context.fresh(JvmNn.relu(features)));
       }
       return List.of(typed(activation.apply(NdArrays.toNd4j(features)), type));
     };
@@ -75,7 +81,12 @@ public final class NnKernels implements KernelProvider {
         return List.of(context.input(0));
       }
       if (JvmNn.supports(context.input(0).dtype())) {
-        return List.of(JvmNn.biasAdd(context.input(0), context.input(1)));
+        ByteBuffer own = context.mayOverwrite(0) ? NdArrays.overwritableData(context.input(0)) : null;
+        if (own != null) {
+          JvmNn.biasAdd(context.input(0), context.input(1), own);
+          return List.of(context.fresh(context.input(0)));
+        }
+        return List.of(context.fresh(JvmNn.biasAdd(context.input(0), context.input(1))));
       }
       INDArray x = NdArrays.toNd4j(context.input(0));
       INDArray b = NdArrays.toNd4j(context.input(1));
