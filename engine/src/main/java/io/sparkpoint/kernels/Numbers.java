@@ -17,6 +17,9 @@ public final class Numbers {
   public static final Set<DType> FLOATING = Set.of(DType.FLOAT, DType.DOUBLE, DType.HALF, DType.BFLOAT16);
   public static final Set<DType> INTEGERS = Set.of(DType.INT8, DType.INT16, DType.INT32, DType.INT64,
       DType.UINT8, DType.UINT16, DType.UINT32, DType.UINT64);
+  /** {@link #FLOATING} and {@link #INTEGERS}: TF's real-number types. */
+  public static final Set<DType> REAL =
+      Set.copyOf(java.util.stream.Stream.concat(FLOATING.stream(), INTEGERS.stream()).toList());
 
   private Numbers() {}
 

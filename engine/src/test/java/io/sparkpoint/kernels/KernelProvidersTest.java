@@ -22,4 +22,11 @@ class KernelProvidersTest {
         "StridedSlice", "Transpose", "Tile", "Fill", "ZerosLike", "OnesLike", "Cast", "Range",
         "Sum", "Mean", "Max", "Min", "Prod", "ArgMax", "ArgMin");
   }
+
+  @Test
+  void serviceLoaderFindsEveryGradientKernel() {
+    assertThat(KernelRegistry.fromServiceLoader().opTypes()).contains(
+        "ReluGrad", "Relu6Grad", "EluGrad", "SigmoidGrad", "TanhGrad", "BiasAddGrad", "SqrtGrad", "RsqrtGrad",
+        "ReciprocalGrad", "Reciprocal", "AddN", "BroadcastGradientArgs", "PreventGradient");
+  }
 }

@@ -14,7 +14,8 @@ import java.util.List;
 
 /**
  * The graph plumbing that needs no math: Const, Placeholder, PlaceholderWithDefault, Identity,
- * IdentityN, NoOp and StopGradient.
+ * IdentityN, NoOp, StopGradient and PreventGradient (both the identity when run; their message and
+ * meaning are for the gradient builder).
  */
 public final class PlumbingKernels implements KernelProvider {
   private static final Kernel FIRST_INPUT = context -> List.of(context.input(0));
@@ -26,6 +27,7 @@ public final class PlumbingKernels implements KernelProvider {
     registry.register("PlaceholderWithDefault", node -> FIRST_INPUT);
     registry.register("Identity", node -> FIRST_INPUT);
     registry.register("StopGradient", node -> FIRST_INPUT);
+    registry.register("PreventGradient", node -> FIRST_INPUT);
     registry.register("IdentityN", node -> context -> List.copyOf(context.inputs()));
     registry.register("NoOp", node -> context -> List.of());
   }

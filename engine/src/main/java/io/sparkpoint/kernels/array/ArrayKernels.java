@@ -9,7 +9,7 @@ import io.sparkpoint.exec.KernelRegistry;
  * Range. Ops that only move elements work on the little-endian bytes of every fixed-width dtype and
  * on strings; Cast, Range and OnesLike cover the float, integer and bool dtypes. Index inputs
  * (shapes, axes, perms, multiples, begin/size) are int32 or int64. Kernels are stateless and
- * thread-safe.
+ * thread-safe. BroadcastGradientArgs gives the axes along which broadcast operands' gradients are summed.
  */
 public final class ArrayKernels implements KernelProvider {
   @Override
@@ -32,5 +32,6 @@ public final class ArrayKernels implements KernelProvider {
     registry.register("OnesLike", ValueKernels::onesLike);
     registry.register("Cast", ValueKernels::cast);
     registry.register("Range", ValueKernels::range);
+    registry.register("BroadcastGradientArgs", BroadcastGradientArgs::kernel);
   }
 }

@@ -1,0 +1,161 @@
+package io.sparkpoint.kernels;
+
+import io.sparkpoint.exec.Kernel;
+import io.sparkpoint.exec.KernelContext;
+import io.sparkpoint.exec.KernelException;
+import io.sparkpoint.proto.NodeDef;
+import io.sparkpoint.tensor.DType;
+import io.sparkpoint.tensor.Shape;
+import io.sparkpoint.tensor.Tensor;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Element-wise ops of two operands with the same number of elements, such as TensorFlow's gradient
+ * ops ReluGrad(gradients, features) and SigmoidGrad(y, dy), computed on the JVM in one pass from the
+ * operands' bytes: they are memory-bound and run on every training step, so a conversion to ND4J
+ * and back would cost more than the arithmetic.
+ *
+ * <p>The result has the first operand's shape. It is written into an operand's own memory when the
+ * executor lets the kernel overwrite that operand (as TF forwards an input buffer), else into a new
+ * buffer. float32 and float64 use the op's arithmetic in their own precision; float16 and bfloat16
+ * are computed in float32 and rounded once; integer types (only for ops that have integer kernels)
+ * are computed in long arithmetic and wrapped to their width, unsigned ones read zero-extended.
+ */
+public final class JvmPairwise {
+  private JvmPairwise() {}
+
+  /**
+   * The arithmetic of one op on element {@code a} of the first operand and element {@code b} of
+   * the second. Implementations should be enums without constant-specific bodies, so that the
+   * loops' calls stay cheap.
+   */
+  public interface Arithmetic {
+    float floats(float a, float b);
+
+    double doubles(double a, double b);
+
+    /** For ops with integer kernels: {@code a} and {@code b} of an integer {@code type}. */
+    default long integers(long a, long b, DType type) {
+      throw new IllegalStateException(this + " has no integer arithmetic");
+    }
+  }
+
+  /** How TF checks that the operands match: by shape, or (simple cwise kernels) by element count. */
+  public enum Operands {
+    /** BinaryElementWiseOp kernels (ReluGrad, Relu6Grad, EluGrad): see {@link #requireSameShape}. */
+    SAME_SHAPE,
+    /** The simple cwise gradient kernels (SigmoidGrad, SqrtGrad…): see {@link #requireSameCount}. */
+    SAME_COUNT
+  }
+
+  /**
+   * The kernel of {@code op} for {@code node}: its two inputs, named {@code argNames} in the OpDef,
+   * share a dtype among {@code types} and match as {@code operands} says.
+   *
+   * @throws KernelException when the node's T attr is not among {@code types}
+   */
+  public static Kernel kernel(NodeDef node, Arithmetic op, Set<DType> types, Operands operands, String... argNames) {
+    DTypeRules.checkTypeAttr(node, types);
+    return context -> {
+      DType type = DTypeRules.sharedType(node, context.inputs(), types, argNames);
+      if (operands == Operands.SAME_SHAPE) {
+        requireSameShape(node, context.input(0), context.input(1));
+      } else {
+        requireSameCount(context.input(0), context.input(1));
+      }
+      return List.of(compute(context, op, type));
+    };
+  }
+
+  /**
+   * TF's check for BinaryElementWiseOp kernels (ReluGrad, Relu6Grad, EluGrad): equal shapes, rank
+   * at most 8.
+   *
+   * @throws KernelException "Inputs to operation g of type ReluGrad must have the same size and
+   *     shape.  Input 0: [2,3] != input 1: [6]"
+   */
+  public static void requireSameShape(NodeDef node, Tensor a, Tensor b) {
+    if (!a.shape().equals(b.shape())) {
+      throw new KernelException("Inputs to operation " + node.getName() + " of type " + node.getOp()
+          + " must have the same size and shape.  Input 0: " + a.shape() + " != input 1: " + b.shape());
+    }
+    if (a.shape().rank() > 8) {
+      throw new KernelException("We only handle up to Tensor::dims() up to 8, not " + a.shape().rank());
+    }
+  }
+
+  /**
+   * TF's check for the simple cwise gradient kernels (SigmoidGrad, TanhGrad, SqrtGrad, RsqrtGrad,
+   * ReciprocalGrad): equal element counts, whatever the shapes.
+   *
+   * @throws KernelException "The two arguments to a cwise op must have same number of elements, got
+   *     6 and 5"
+   */
+  public static void requireSameCount(Tensor a, Tensor b) {
+    if (a.numElements() != b.numElements()) {
+      throw new KernelException("The two arguments to a cwise op must have same number of elements, got "
+          + a.numElements() + " and " + b.numElements());
+    }
+  }
+
+  /**
+   * {@code op} applied to inputs 0 and 1 of the context (same dtype {@code type} and element count,
+   * already checked), with input 0's shape.
+   */
+  public static Tensor compute(KernelContext context, Arithmetic op, DType type) {
+    Tensor a = context.input(0);
+    Tensor b = context.input(1);
+    Shape shape = a.shape();
+    if (a.numElements() == 0) {
+      return Tensor.of(type, shape, new byte[0]);
+    }
+    int target = overwritable(context, a, b);
+    ByteBuffer out = target < 0
+        ? Numbers.allocate(type, a.numElements())
+        : NdArrays.overwritableData(context.input(target));
+    int n = Math.toIntExact(a.numElements());
+    ByteBuffer x = a.data();
+    ByteBuffer y = b.data();
+    switch (type) {
+      case FLOAT -> {
+        for (int i = 0; i < n; i++) {
+          int at = i << 2;
+          out.putFloat(at, op.floats(x.getFloat(at), y.getFloat(at)));
+        }
+      }
+      case DOUBLE -> {
+        for (int i = 0; i < n; i++) {
+          int at = i << 3;
+          out.putDouble(at, op.doubles(x.getDouble(at), y.getDouble(at)));
+        }
+      }
+      case HALF, BFLOAT16 -> {
+        for (int i = 0; i < n; i++) {
+          Numbers.putDouble(out, type, op.floats((float) a.doubleAt(i), (float) b.doubleAt(i)));
+        }
+      }
+      default -> {
+        for (int i = 0; i < n; i++) {
+          Numbers.putLong(out, type, op.integers(a.longAt(i), b.longAt(i), type));
+        }
+      }
+    }
+    if (target >= 0) {
+      return context.fresh(context.input(target));
+    }
+    return context.fresh(Numbers.tensor(type, shape, out));
+  }
+
+  /** The input whose memory the result may take (0, or 1 when its shape is the result's), or -1. */
+  private static int overwritable(KernelContext context, Tensor a, Tensor b) {
+    if (context.mayOverwrite(0) && NdArrays.overwritableData(a) != null) {
+      return 0;
+    }
+    if (b.shape().equals(a.shape()) && context.mayOverwrite(1) && NdArrays.overwritableData(b) != null) {
+      return 1;
+    }
+    return -1;
+  }
+}

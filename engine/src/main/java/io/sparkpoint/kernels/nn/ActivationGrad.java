@@ -1,0 +1,79 @@
+package io.sparkpoint.kernels.nn;
+
+import static io.sparkpoint.kernels.JvmPairwise.Operands.SAME_COUNT;
+import static io.sparkpoint.kernels.JvmPairwise.Operands.SAME_SHAPE;
+
+import io.sparkpoint.kernels.JvmPairwise;
+import io.sparkpoint.kernels.Numbers;
+import io.sparkpoint.tensor.DType;
+import java.util.Set;
+
+/**
+ * The gradients of the activations, with TF's inputs and arithmetic. ReluGrad and Relu6Grad take
+ * (gradients, features), where features may be the activation's input or its output; EluGrad takes
+ * (gradients, outputs); SigmoidGrad and TanhGrad take (y, dy), y being the activation's output.
+ *
+ * <p>The gate of ReluGrad and Relu6Grad multiplies (as TF's does) rather than selects, so a NaN or
+ * infinite gradient where the gate is closed gives NaN, and a closed gate at a negative gradient
+ * gives -0. The gate is closed at 0 (and at 6) and at NaN features. SigmoidGrad computes
+ * dy * (y * (1 - y)) and TanhGrad dy * (1 - y * y), in the order of TF's vectorized kernels.
+ */
+enum ActivationGrad implements JvmPairwise.Arithmetic {
+  RELU("ReluGrad", Numbers.REAL, SAME_SHAPE, "gradients", "features"),
+  RELU6("Relu6Grad", Numbers.REAL, SAME_SHAPE, "gradients", "features"),
+  ELU("EluGrad", Numbers.FLOATING, SAME_SHAPE, "gradients", "outputs"),
+  SIGMOID("SigmoidGrad", Numbers.FLOATING, SAME_COUNT, "y", "dy"),
+  TANH("TanhGrad", Numbers.FLOATING, SAME_COUNT, "y", "dy");
+
+  private static final int FLOAT_ONE = Float.floatToRawIntBits(1f);
+  private static final long DOUBLE_ONE = Double.doubleToRawLongBits(1.0);
+
+  final String opType;
+  final Set<DType> types;
+  /** TF checks equal shapes for its BinaryElementWiseOp kernels, equal element counts for the others. */
+  final JvmPairwise.Operands operands;
+  final String[] argNames;
+
+  ActivationGrad(String opType, Set<DType> types, JvmPairwise.Operands operands, String... argNames) {
+    this.opType = opType;
+    this.types = types;
+    this.operands = operands;
+    this.argNames = argNames;
+  }
+
+  @Override
+  public float floats(float a, float b) {
+    return switch (this) {
+      // the 0/1 factor is picked as int bits, which the JIT compiles without a branch
+      case RELU -> a * Float.intBitsToFloat(b > 0 ? FLOAT_ONE : 0);
+      case RELU6 -> a * Float.intBitsToFloat(b > 0 & b < 6 ? FLOAT_ONE : 0);
+      case ELU -> b < 0 ? (b + 1) * a : a;
+      case SIGMOID -> b * (a * (1 - a));
+      case TANH -> b * (1 - a * a);
+    };
+  }
+
+  @Override
+  public double doubles(double a, double b) {
+    return switch (this) {
+      case RELU -> a * Double.longBitsToDouble(b > 0 ? DOUBLE_ONE : 0);
+      case RELU6 -> a * Double.longBitsToDouble(b > 0 & b < 6 ? DOUBLE_ONE : 0);
+      case ELU -> b < 0 ? (b + 1) * a : a;
+      case SIGMOID -> b * (a * (1 - a));
+      case TANH -> b * (1 - a * a);
+    };
+  }
+
+  /** ReluGrad and Relu6Grad on integers: the gradient where the gate is open, else 0. */
+  @Override
+  public long integers(long a, long b, DType type) {
+    boolean unsigned = type == DType.UINT64; // narrower unsigned types arrive zero-extended
+    boolean positive = unsigned ? b != 0 : b > 0;
+    boolean open = switch (this) {
+      case RELU -> positive;
+      case RELU6 -> positive && (unsigned ? Long.compareUnsigned(b, 6) < 0 : b < 6);
+      default -> throw new IllegalStateException(opType + " has no integer kernel");
+    };
+    return open ? a : 0;
+  }
+}
