@@ -8,6 +8,8 @@ import io.sparkpoint.tensor.DType;
 import io.sparkpoint.tensor.Shape;
 import io.sparkpoint.tensor.Tensor;
 import java.nio.ByteBuffer;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
 import java.util.List;
 import java.util.Set;
 
@@ -24,19 +26,23 @@ import java.util.Set;
  * are computed in long arithmetic and wrapped to their width, unsigned ones read zero-extended.
  */
 public final class JvmPairwise {
+  /** Elements per block: both operands' blocks stay in the L1 cache. */
+  private static final int BLOCK = 2048;
+
   private JvmPairwise() {}
 
   /**
-   * The arithmetic of one op on element {@code a} of the first operand and element {@code b} of
-   * the second. Implementations should be enums without constant-specific bodies, so that the
-   * loops' calls stay cheap.
+   * The arithmetic of one op on blocks of elements: {@code x} holds elements of the first operand,
+   * {@code y} the matching ones of the second, and the results replace {@code x[0..n)}. Each op
+   * gets its own loop (a switch outside the loop, not inside), so that the JIT compiles every loop
+   * for one op alone, whichever ops run in the same process.
    */
   public interface Arithmetic {
-    float floats(float a, float b);
+    void floats(float[] x, float[] y, int n);
 
-    double doubles(double a, double b);
+    void doubles(double[] x, double[] y, int n);
 
-    /** For ops with integer kernels: {@code a} and {@code b} of an integer {@code type}. */
+    /** For ops with integer kernels: element {@code a} and {@code b} of an integer {@code type}. */
     default long integers(long a, long b, DType type) {
       throw new IllegalStateException(this + " has no integer arithmetic");
     }
@@ -116,26 +122,10 @@ public final class JvmPairwise {
         ? Numbers.allocate(type, a.numElements())
         : NdArrays.overwritableData(context.input(target));
     int n = Math.toIntExact(a.numElements());
-    ByteBuffer x = a.data();
-    ByteBuffer y = b.data();
     switch (type) {
-      case FLOAT -> {
-        for (int i = 0; i < n; i++) {
-          int at = i << 2;
-          out.putFloat(at, op.floats(x.getFloat(at), y.getFloat(at)));
-        }
-      }
-      case DOUBLE -> {
-        for (int i = 0; i < n; i++) {
-          int at = i << 3;
-          out.putDouble(at, op.doubles(x.getDouble(at), y.getDouble(at)));
-        }
-      }
-      case HALF, BFLOAT16 -> {
-        for (int i = 0; i < n; i++) {
-          Numbers.putDouble(out, type, op.floats((float) a.doubleAt(i), (float) b.doubleAt(i)));
-        }
-      }
+      case FLOAT -> floats(op, a.data().asFloatBuffer(), b.data().asFloatBuffer(), out.asFloatBuffer(), n);
+      case DOUBLE -> doubles(op, a.data().asDoubleBuffer(), b.data().asDoubleBuffer(), out.asDoubleBuffer(), n);
+      case HALF, BFLOAT16 -> halves(op, a, b, type, out);
       default -> {
         for (int i = 0; i < n; i++) {
           Numbers.putLong(out, type, op.integers(a.longAt(i), b.longAt(i), type));
@@ -146,6 +136,45 @@ public final class JvmPairwise {
       return context.fresh(context.input(target));
     }
     return context.fresh(Numbers.tensor(type, shape, out));
+  }
+
+  private static void floats(Arithmetic op, FloatBuffer a, FloatBuffer b, FloatBuffer out, int n) {
+    float[] x = new float[Math.min(n, BLOCK)];
+    float[] y = new float[x.length];
+    for (int start = 0; start < n; start += BLOCK) {
+      int length = Math.min(BLOCK, n - start);
+      a.get(start, x, 0, length);
+      b.get(start, y, 0, length);
+      op.floats(x, y, length);
+      out.put(start, x, 0, length);
+    }
+  }
+
+  private static void doubles(Arithmetic op, DoubleBuffer a, DoubleBuffer b, DoubleBuffer out, int n) {
+    double[] x = new double[Math.min(n, BLOCK)];
+    double[] y = new double[x.length];
+    for (int start = 0; start < n; start += BLOCK) {
+      int length = Math.min(BLOCK, n - start);
+      a.get(start, x, 0, length);
+      b.get(start, y, 0, length);
+      op.doubles(x, y, length);
+      out.put(start, x, 0, length);
+    }
+  }
+
+  /** float16 and bfloat16, widened to float32 and the results rounded once. */
+  private static void halves(Arithmetic op, Tensor a, Tensor b, DType type, ByteBuffer out) {
+    int n = Math.toIntExact(a.numElements());
+    float[] x = new float[n];
+    float[] y = new float[n];
+    for (int i = 0; i < n; i++) {
+      x[i] = (float) a.doubleAt(i);
+      y[i] = (float) b.doubleAt(i);
+    }
+    op.floats(x, y, n);
+    for (float value : x) {
+      Numbers.putDouble(out, type, value);
+    }
   }
 
   /** The input whose memory the result may take (0, or 1 when its shape is the result's), or -1. */

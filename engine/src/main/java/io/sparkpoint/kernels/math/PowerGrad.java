@@ -24,32 +24,46 @@ enum PowerGrad implements JvmPairwise.Arithmetic {
   }
 
   @Override
-  public float floats(float y, float dy) {
-    if (dy == 0) {
-      return 0;
-    }
-    return switch (this) {
-      case SQRT -> (0.5f / y) * dy;
-      case RSQRT -> {
-        float scaled = y * dy;
-        yield scaled == 0 ? 0 : (-0.5f * (y * y)) * scaled;
+  public void floats(float[] y, float[] dy, int n) {
+    switch (this) {
+      case SQRT -> {
+        for (int i = 0; i < n; i++) {
+          y[i] = dy[i] == 0 ? 0 : (0.5f / y[i]) * dy[i];
+        }
       }
-      case RECIPROCAL -> -(y * y) * dy;
-    };
+      case RSQRT -> {
+        for (int i = 0; i < n; i++) {
+          float scaled = dy[i] == 0 ? 0 : y[i] * dy[i];
+          y[i] = scaled == 0 ? 0 : (-0.5f * (y[i] * y[i])) * scaled;
+        }
+      }
+      case RECIPROCAL -> {
+        for (int i = 0; i < n; i++) {
+          y[i] = dy[i] == 0 ? 0 : -(y[i] * y[i]) * dy[i];
+        }
+      }
+    }
   }
 
   @Override
-  public double doubles(double y, double dy) {
-    if (dy == 0) {
-      return 0;
-    }
-    return switch (this) {
-      case SQRT -> (0.5 / y) * dy;
-      case RSQRT -> {
-        double scaled = y * dy;
-        yield scaled == 0 ? 0 : (-0.5 * (y * y)) * scaled;
+  public void doubles(double[] y, double[] dy, int n) {
+    switch (this) {
+      case SQRT -> {
+        for (int i = 0; i < n; i++) {
+          y[i] = dy[i] == 0 ? 0 : (0.5 / y[i]) * dy[i];
+        }
       }
-      case RECIPROCAL -> -(y * y) * dy;
-    };
+      case RSQRT -> {
+        for (int i = 0; i < n; i++) {
+          double scaled = dy[i] == 0 ? 0 : y[i] * dy[i];
+          y[i] = scaled == 0 ? 0 : (-0.5 * (y[i] * y[i])) * scaled;
+        }
+      }
+      case RECIPROCAL -> {
+        for (int i = 0; i < n; i++) {
+          y[i] = dy[i] == 0 ? 0 : -(y[i] * y[i]) * dy[i];
+        }
+      }
+    }
   }
 }

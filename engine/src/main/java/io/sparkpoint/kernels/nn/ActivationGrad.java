@@ -42,26 +42,66 @@ enum ActivationGrad implements JvmPairwise.Arithmetic {
   }
 
   @Override
-  public float floats(float a, float b) {
-    return switch (this) {
-      // the 0/1 factor is picked as int bits, which the JIT compiles without a branch
-      case RELU -> a * Float.intBitsToFloat(b > 0 ? FLOAT_ONE : 0);
-      case RELU6 -> a * Float.intBitsToFloat(b > 0 & b < 6 ? FLOAT_ONE : 0);
-      case ELU -> b < 0 ? (b + 1) * a : a;
-      case SIGMOID -> b * (a * (1 - a));
-      case TANH -> b * (1 - a * a);
-    };
+  public void floats(float[] x, float[] y, int n) {
+    switch (this) {
+      // the gate's 0 or 1 is picked as int bits, which the JIT compiles without a branch
+      case RELU -> {
+        for (int i = 0; i < n; i++) {
+          x[i] *= Float.intBitsToFloat(y[i] > 0 ? FLOAT_ONE : 0);
+        }
+      }
+      case RELU6 -> {
+        for (int i = 0; i < n; i++) {
+          x[i] *= Float.intBitsToFloat(y[i] > 0 & y[i] < 6 ? FLOAT_ONE : 0);
+        }
+      }
+      case ELU -> {
+        for (int i = 0; i < n; i++) {
+          x[i] = y[i] < 0 ? (y[i] + 1) * x[i] : x[i];
+        }
+      }
+      case SIGMOID -> {
+        for (int i = 0; i < n; i++) {
+          x[i] = y[i] * (x[i] * (1 - x[i]));
+        }
+      }
+      case TANH -> {
+        for (int i = 0; i < n; i++) {
+          x[i] = y[i] * (1 - x[i] * x[i]);
+        }
+      }
+    }
   }
 
   @Override
-  public double doubles(double a, double b) {
-    return switch (this) {
-      case RELU -> a * Double.longBitsToDouble(b > 0 ? DOUBLE_ONE : 0);
-      case RELU6 -> a * Double.longBitsToDouble(b > 0 & b < 6 ? DOUBLE_ONE : 0);
-      case ELU -> b < 0 ? (b + 1) * a : a;
-      case SIGMOID -> b * (a * (1 - a));
-      case TANH -> b * (1 - a * a);
-    };
+  public void doubles(double[] x, double[] y, int n) {
+    switch (this) {
+      case RELU -> {
+        for (int i = 0; i < n; i++) {
+          x[i] *= Double.longBitsToDouble(y[i] > 0 ? DOUBLE_ONE : 0);
+        }
+      }
+      case RELU6 -> {
+        for (int i = 0; i < n; i++) {
+          x[i] *= Double.longBitsToDouble(y[i] > 0 & y[i] < 6 ? DOUBLE_ONE : 0);
+        }
+      }
+      case ELU -> {
+        for (int i = 0; i < n; i++) {
+          x[i] = y[i] < 0 ? (y[i] + 1) * x[i] : x[i];
+        }
+      }
+      case SIGMOID -> {
+        for (int i = 0; i < n; i++) {
+          x[i] = y[i] * (x[i] * (1 - x[i]));
+        }
+      }
+      case TANH -> {
+        for (int i = 0; i < n; i++) {
+          x[i] = y[i] * (1 - x[i] * x[i]);
+        }
+      }
+    }
   }
 
   /** ReluGrad and Relu6Grad on integers: the gradient where the gate is open, else 0. */

@@ -10,6 +10,8 @@ import io.sparkpoint.tensor.DType;
 import io.sparkpoint.tensor.Shape;
 import io.sparkpoint.tensor.Tensor;
 import java.nio.ByteBuffer;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
 import java.util.List;
 
 /**
@@ -61,19 +63,24 @@ final class BiasAddGrad {
       return Numbers.tensor(type, Shape.of(channels), out);
     }
     double[] sums = new double[channels];
-    ByteBuffer x = values.data();
     switch (type) {
       case FLOAT -> {
-        for (int row = 0; row < n; row += channels) {
+        FloatBuffer floats = values.data().asFloatBuffer();
+        float[] row = new float[channels];
+        for (int start = 0; start < n; start += channels) {
+          floats.get(start, row);
           for (int j = 0; j < channels; j++) {
-            sums[j] += x.getFloat((row + j) << 2);
+            sums[j] += row[j];
           }
         }
       }
       case DOUBLE -> {
-        for (int row = 0; row < n; row += channels) {
+        DoubleBuffer doubles = values.data().asDoubleBuffer();
+        double[] row = new double[channels];
+        for (int start = 0; start < n; start += channels) {
+          doubles.get(start, row);
           for (int j = 0; j < channels; j++) {
-            sums[j] += x.getDouble((row + j) << 3);
+            sums[j] += row[j];
           }
         }
       }
