@@ -72,7 +72,7 @@ abstract class ConformanceSuite(cases: Seq[KernelConformance.KCase]) extends Any
               case Right(out) =>
                 val (problem, n, w, notIdentical) = compare(c.family, o, out)
                 compared.addAndGet(n)
-                if (d == DType.FLOAT || d == DType.DOUBLE) {
+                if (isFloat(d)) {
                   worst.merge(s"${c.family} ${d.pythonName()}", w, (a: Double, b: Double) => math.max(a, b))
                   inexact.merge(s"${c.family} ${d.pythonName()}", (n, notIdentical), (a: (Int, Int), b: (Int, Int)) => (a._1 + b._1, a._2 + b._2))
                 }

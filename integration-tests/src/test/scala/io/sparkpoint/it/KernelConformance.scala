@@ -11,7 +11,7 @@ import scala.util.control.NonFatal
 import io.sparkpoint.exec.{KernelException, Session}
 import io.sparkpoint.graph.{Graph, Operation, OperationBuilder}
 import io.sparkpoint.proto.{AttrValue, GraphDef}
-import io.sparkpoint.tensor.{DType, Shape, Tensor}
+import io.sparkpoint.tensor.{DType, HalfFloats, Shape, Tensor}
 
 /**
  * The machinery of [[KernelConformanceSuite]]: a case is one op with its attrs and inputs; each
@@ -29,7 +29,8 @@ object KernelConformance {
   /**
    * An input: pseudo-random values in [lo, hi) (rounded for integer dtypes, or for all dtypes when
    * `whole`), the first ones replaced by `edges`; `nz` keeps values away from 0 (|v| >= 1).
-   * `const` makes it a Const node instead of a fed Placeholder. `unknownShape` feeds it through a Placeholder of
+   * `const` makes it a Const node instead of a fed Placeholder (always so for the dtypes the oracle cannot feed:
+   * float16, bfloat16, int8, uint8, uint16...). `unknownShape` feeds it through a Placeholder of
    * unknown shape, so TensorFlow's graph import (shape inference) cannot reject a bad shape before the kernel does:
    * for error cases that check the kernel's message.
    * Under the tested dtype bool, random values become parities (odd = true); under string, strings ("s3", "s-7").
@@ -144,18 +145,30 @@ object KernelConformance {
       case DType.UINT8 | DType.INT8 =>
         v.foreach(x => require(x.isWhole && (if (dtype == DType.UINT8) x >= 0 && x < 256 else x >= -128 && x < 128), s"$x is no $dtype"))
         Tensor.of(dtype, s, v.map(_.toByte).toArray)
+      case DType.UINT16 =>
+        v.foreach(x => require(x.isWhole && x >= 0 && x < 65536, s"$x is no uint16"))
+        Tensor.of(dtype, s, littleEndianShorts(v.map(_.toInt.toShort)))
+      // float16 and bfloat16: each value rounded to the nearest one of the type
+      case DType.HALF => Tensor.of(dtype, s, littleEndianShorts(v.map(x => HalfFloats.floatToHalf(x.toFloat))))
+      case DType.BFLOAT16 => Tensor.of(dtype, s, littleEndianShorts(v.map(x => HalfFloats.floatToBfloat16(x.toFloat))))
       // strings "s<n>" (no ','), so equal numbers give equal strings
       case DType.STRING => Tensor.ofStrings(s, v.map(x => s"s${x.toLong}"): _*)
       case other => throw new IllegalArgumentException(s"no values for $other")
     }
   }
 
-  private def isFloat(d: DType) = d == DType.FLOAT || d == DType.DOUBLE
+  private def littleEndianShorts(v: Seq[Short]): Array[Byte] = v.flatMap(x => Seq((x & 0xff).toByte, (x >> 8).toByte)).toArray
+
+  def isFloat(d: DType): Boolean = d == DType.FLOAT || d == DType.DOUBLE || d == DType.HALF || d == DType.BFLOAT16
+
+  /** The dtypes the oracle can feed; inputs of other dtypes become Const nodes. */
+  private val feedable = Set(DType.FLOAT, DType.DOUBLE, DType.INT32, DType.INT64, DType.BOOL, DType.STRING)
 
   /** Element i as text that parses back to the same value (Java's shortest round-trip form). */
   private def text(t: Tensor, i: Int): String = t.dtype() match {
     case DType.FLOAT => java.lang.Float.toString(t.doubleAt(i).toFloat)
     case DType.DOUBLE => java.lang.Double.toString(t.doubleAt(i))
+    case DType.HALF | DType.BFLOAT16 => java.lang.Float.toString(t.doubleAt(i).toFloat)
     case DType.BOOL => if (t.longAt(i) != 0) "true" else "false"
     case DType.STRING => new String(t.string(i), StandardCharsets.UTF_8)
     case _ => t.longAt(i).toString
@@ -190,10 +203,11 @@ object KernelConformance {
     def skipped(why: String) = Combo(index, c, dtype, prefix, Nil, Nil, None, Some(why), Right(Nil))
     val inputs: Seq[(Operation, Option[Tensor])] = try c.ins.zipWithIndex.map { case (in, i) =>
       val t = tensor(in.dtypeFor(dtype), in.shape, values(in, in.dtypeFor(dtype), seed + 7 * i))
-      val b = if (in.const) g.opBuilder("Const", s"$prefix/x$i").setAttr("value", t)
+      val const = in.const || !feedable(t.dtype())
+      val b = if (const) g.opBuilder("Const", s"$prefix/x$i").setAttr("value", t)
       else if (in.unknownShape) g.opBuilder("Placeholder", s"$prefix/x$i") // shape: the OpDef's default, unknown
       else g.opBuilder("Placeholder", s"$prefix/x$i").setAttr("shape", t.shape())
-      (b.setAttr("dtype", t.dtype()).build(), if (in.const) None else Some(t))
+      (b.setAttr("dtype", t.dtype()).build(), if (const) None else Some(t))
     } catch { case e: IllegalArgumentException => return skipped(s"inputs not representable: ${e.getMessage}") }
     val op = if (c.op == "Placeholder") inputs.head._1 else try {
       val b = g.opBuilder(c.op, s"$prefix/op")
@@ -261,6 +275,10 @@ object KernelConformance {
   /** The tolerance for `expected` (TF's value); see the suite's table. */
   def tolerance(family: Family, dtype: DType, expected: Double, maxAbs: Double): Double = (family, dtype) match {
     case (Exact, _) | (_, DType.INT32 | DType.INT64) => 0.0
+    case (Ulps(n), DType.HALF | DType.BFLOAT16) => n * halfUlp(dtype, expected)
+    // float16 and bfloat16: about 4 units in the last place, as TF rounds after every operation
+    case (Accumulating, DType.HALF | DType.BFLOAT16) => math.max(halfStep(dtype) * math.max(math.abs(expected), maxAbs), halfStep(dtype))
+    case (_, DType.HALF | DType.BFLOAT16) => math.max(halfStep(dtype) * math.abs(expected), halfStep(dtype))
     case (Ulps(n), DType.FLOAT) => n * math.ulp(expected.toFloat).toDouble
     case (Ulps(n), _) => n * math.ulp(expected)
     case (Arith, DType.FLOAT) => math.max(1e-6 * math.abs(expected), 1e-6)
@@ -270,8 +288,17 @@ object KernelConformance {
     case (_, _) => math.max(1e-12 * math.abs(expected), 1e-12)
   }
 
+  /** 4 units in the last place at 1: 2^-8 for float16 (11 significant bits), 2^-5 for bfloat16 (8). */
+  private def halfStep(dtype: DType): Double = if (dtype == DType.HALF) 1.0 / 256 else 1.0 / 32
+
+  /** One unit in the last place of a float16 or bfloat16 value (subnormals included). */
+  private def halfUlp(dtype: DType, value: Double): Double = {
+    val (bits, minExponent) = if (dtype == DType.HALF) (10, -14) else (7, -126)
+    math.scalb(1.0, math.max(math.getExponent(value.toFloat), minExponent) - bits)
+  }
+
   private def parse(dtype: DType, s: String): Double = dtype match {
-    case DType.FLOAT => java.lang.Float.parseFloat(s).toDouble
+    case DType.FLOAT | DType.HALF | DType.BFLOAT16 => java.lang.Float.parseFloat(s).toDouble
     case DType.DOUBLE => java.lang.Double.parseDouble(s)
     case _ => s.toLong.toDouble
   }

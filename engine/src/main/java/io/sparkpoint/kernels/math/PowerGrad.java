@@ -5,7 +5,9 @@ import io.sparkpoint.kernels.JvmPairwise;
 /**
  * The gradients of Sqrt, Rsqrt and Reciprocal from their outputs: each op takes (y, dy), y being
  * the forward op's output, and computes in the order of TF's vectorized kernels. A zero dy gives 0
- * whatever y is (TF multiplies "without NaN" there), so 0 * inf and 0 * NaN are 0, not NaN.
+ * whatever y is (TF multiplies "without NaN" there), so 0 * inf and 0 * NaN are 0, not NaN. (TF's
+ * last few elements, after its last full vector, go through scalar formulas that differ in rounding
+ * order only: SqrtGrad's is (0.5 * dy) / y.)
  * <ul>
  *   <li>SqrtGrad: dy * (0.5 / y);</li>
  *   <li>RsqrtGrad: (-0.5 * (y * y)) * (y * dy), and 0 wherever y * dy is 0;</li>

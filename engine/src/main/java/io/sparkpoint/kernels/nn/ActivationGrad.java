@@ -16,7 +16,8 @@ import java.util.Set;
  * <p>The gate of ReluGrad and Relu6Grad multiplies (as TF's does) rather than selects, so a NaN or
  * infinite gradient where the gate is closed gives NaN, and a closed gate at a negative gradient
  * gives -0. The gate is closed at 0 (and at 6) and at NaN features. SigmoidGrad computes
- * dy * (y * (1 - y)) and TanhGrad dy * (1 - y * y), in the order of TF's vectorized kernels.
+ * dy * (y * (1 - y)) and TanhGrad dy * (1 - y * y), in the order of TF's vectorized kernels (TF's
+ * last few elements, after its last full vector, go through (dy * y) * (1 - y), one rounding away).
  */
 enum ActivationGrad implements JvmPairwise.Arithmetic {
   RELU("ReluGrad", Numbers.REAL, SAME_SHAPE, "gradients", "features"),

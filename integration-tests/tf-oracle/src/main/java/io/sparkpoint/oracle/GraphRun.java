@@ -17,11 +17,14 @@ import org.tensorflow.Graph;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.Tensor;
+import org.tensorflow.ndarray.FloatNdArray;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.proto.DataType;
 import org.tensorflow.proto.GraphDef;
+import org.tensorflow.types.TBfloat16;
+import org.tensorflow.types.TFloat16;
 import org.tensorflow.types.TString;
 
 /**
@@ -29,7 +32,9 @@ import org.tensorflow.types.TString;
  * in {@code .pbtxt}) with {@code importGraphDef}, optionally under an import prefix, runs the
  * targets (if any) in one session run, then the fetches with the feeds in a second one, and writes
  * one line per fetch: {@code name \t dtype \t shape \t values} (TF Python dtype names; dims joined
- * by ','; values row-major, comma separated, floats as %.9g, which gives every float32 back exactly).
+ * by ','; values row-major, comma separated, floats as %.9g, which gives every float32 back exactly;
+ * float16 and bfloat16 as the float32 they widen to). Fetches of float, int32, int64, uint8, uint16
+ * and bool dtypes print; int8, int16, uint32, uint64 and complex ones have no TF Java class.
  *
  * <p>With {@code --keep-going} every fetch runs in a session run of its own, and a fetch that fails
  * gets the line {@code name \t error \t \t message} (the message on one line) instead of failing
@@ -301,6 +306,10 @@ final class GraphRun {
       strings.asBytes().scalars().forEach(s -> values.add(new String(s.getObject(), StandardCharsets.UTF_8)));
       return values;
     }
+    if (tensor instanceof TFloat16 || tensor instanceof TBfloat16) { // printed as the float32 they widen to
+      ((FloatNdArray) tensor).scalars().forEach(s -> values.add(String.format(Locale.ROOT, "%.9g", s.getFloat())));
+      return values;
+    }
     byte[] bytes = new byte[Math.toIntExact(tensor.numBytes())];
     tensor.asRawTensor().data().read(bytes);
     ByteBuffer data = ByteBuffer.wrap(bytes).order(ByteOrder.nativeOrder());
@@ -312,6 +321,7 @@ final class GraphRun {
         case DT_INT32 -> Integer.toString(data.getInt(i * 4));
         case DT_INT64 -> Long.toString(data.getLong(i * 8));
         case DT_UINT8 -> Integer.toString(data.get(i) & 0xFF);
+        case DT_UINT16 -> Integer.toString(data.getShort(i * 2) & 0xFFFF);
         case DT_BOOL -> data.get(i) != 0 ? "true" : "false";
         default -> throw new IllegalArgumentException("run cannot print " + tensor.dataType() + " values of " + tensor);
       });
