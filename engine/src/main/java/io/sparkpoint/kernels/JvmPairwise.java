@@ -8,8 +8,10 @@ import io.sparkpoint.tensor.DType;
 import io.sparkpoint.tensor.Shape;
 import io.sparkpoint.tensor.Tensor;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
 import java.util.List;
 import java.util.Set;
 
@@ -45,6 +47,19 @@ public final class JvmPairwise {
     /** For ops with integer kernels: element {@code a} and {@code b} of an integer {@code type}. */
     default long integers(long a, long b, DType type) {
       throw new IllegalStateException(this + " has no integer arithmetic");
+    }
+
+    /**
+     * Whether float32 operands go to {@link #floatBits} instead of {@link #floats}: for ops that
+     * only pick, mask or clear values, whose integer code on the raw bits the JIT vectorizes.
+     */
+    default boolean floatsOnBits() {
+      return false;
+    }
+
+    /** Like {@link #floats} on the raw IEEE bits of float32 elements. */
+    default void floatBits(int[] x, int[] y, int n) {
+      throw new IllegalStateException(this + " has no bit arithmetic");
     }
   }
 
@@ -113,58 +128,93 @@ public final class JvmPairwise {
   public static Tensor compute(KernelContext context, Arithmetic op, DType type) {
     Tensor a = context.input(0);
     Tensor b = context.input(1);
-    Shape shape = a.shape();
     if (a.numElements() == 0) {
-      return Tensor.of(type, shape, new byte[0]);
+      return Tensor.of(type, a.shape(), new byte[0]);
     }
-    int target = overwritable(context, a, b);
-    ByteBuffer out = target < 0
-        ? Numbers.allocate(type, a.numElements())
-        : NdArrays.overwritableData(context.input(target));
-    int n = Math.toIntExact(a.numElements());
+    ResultMemory result = ResultMemory.of(context, type, a.shape(), 0, 1);
+    apply(op, type, a.data(), b.data(), result.bytes(), Math.toIntExact(a.numElements()));
+    return result.publish(context);
+  }
+
+  /**
+   * {@code out[i] = op(a[i], b[i])} for {@code n} elements of {@code type}: little-endian buffers
+   * positioned at element 0 and holding n elements; {@code out} may be {@code a} or {@code b}.
+   */
+  public static void apply(Arithmetic op, DType type, ByteBuffer a, ByteBuffer b, ByteBuffer out, int n) {
     switch (type) {
-      case FLOAT -> floats(op, a.data().asFloatBuffer(), b.data().asFloatBuffer(), out.asFloatBuffer(), n);
-      case DOUBLE -> doubles(op, a.data().asDoubleBuffer(), b.data().asDoubleBuffer(), out.asDoubleBuffer(), n);
-      case HALF, BFLOAT16 -> halves(op, a, b, type, out);
-      default -> {
-        for (int i = 0; i < n; i++) {
-          Numbers.putLong(out, type, op.integers(a.longAt(i), b.longAt(i), type));
+      case FLOAT -> {
+        if (op.floatsOnBits()) {
+          floatBits(op, a.asIntBuffer(), b.asIntBuffer(), out.asIntBuffer(), n);
+        } else {
+          floats(op, a.asFloatBuffer(), b.asFloatBuffer(), out.asFloatBuffer(), n);
         }
       }
+      case DOUBLE -> doubles(op, a.asDoubleBuffer(), b.asDoubleBuffer(), out.asDoubleBuffer(), n);
+      default -> elements(op, type, view(type, a, n), view(type, b, n), out.duplicate().order(ByteOrder.LITTLE_ENDIAN));
     }
-    if (target >= 0) {
-      return context.fresh(context.input(target));
+  }
+
+  /** The operands in blocks of at most {@link #BLOCK} elements, copied in and out in bulk. */
+  private interface Block {
+    void run(int start, int length);
+  }
+
+  private static void inBlocks(int n, Block block) {
+    for (int start = 0; start < n; start += BLOCK) {
+      block.run(start, Math.min(BLOCK, n - start));
     }
-    return context.fresh(Numbers.tensor(type, shape, out));
   }
 
   private static void floats(Arithmetic op, FloatBuffer a, FloatBuffer b, FloatBuffer out, int n) {
     float[] x = new float[Math.min(n, BLOCK)];
     float[] y = new float[x.length];
-    for (int start = 0; start < n; start += BLOCK) {
-      int length = Math.min(BLOCK, n - start);
+    inBlocks(n, (start, length) -> {
       a.get(start, x, 0, length);
       b.get(start, y, 0, length);
       op.floats(x, y, length);
       out.put(start, x, 0, length);
-    }
+    });
+  }
+
+  private static void floatBits(Arithmetic op, IntBuffer a, IntBuffer b, IntBuffer out, int n) {
+    int[] x = new int[Math.min(n, BLOCK)];
+    int[] y = new int[x.length];
+    inBlocks(n, (start, length) -> {
+      a.get(start, x, 0, length);
+      b.get(start, y, 0, length);
+      op.floatBits(x, y, length);
+      out.put(start, x, 0, length);
+    });
   }
 
   private static void doubles(Arithmetic op, DoubleBuffer a, DoubleBuffer b, DoubleBuffer out, int n) {
     double[] x = new double[Math.min(n, BLOCK)];
     double[] y = new double[x.length];
-    for (int start = 0; start < n; start += BLOCK) {
-      int length = Math.min(BLOCK, n - start);
+    inBlocks(n, (start, length) -> {
       a.get(start, x, 0, length);
       b.get(start, y, 0, length);
       op.doubles(x, y, length);
       out.put(start, x, 0, length);
-    }
+    });
   }
 
-  /** float16 and bfloat16, widened to float32 and the results rounded once. */
-  private static void halves(Arithmetic op, Tensor a, Tensor b, DType type, ByteBuffer out) {
+  /** {@code n} elements of a buffer, to read as numbers. */
+  private static Tensor view(DType type, ByteBuffer bytes, int n) {
+    return Tensor.wrap(type, Shape.of(n), bytes.duplicate().limit(n * type.byteWidth()));
+  }
+
+  /**
+   * float16 and bfloat16 widened to float32, the results rounded once; integers in long arithmetic,
+   * wrapped to their width. Written relatively into {@code out}.
+   */
+  private static void elements(Arithmetic op, DType type, Tensor a, Tensor b, ByteBuffer out) {
     int n = Math.toIntExact(a.numElements());
+    if (Numbers.INTEGERS.contains(type)) {
+      for (int i = 0; i < n; i++) {
+        Numbers.putLong(out, type, op.integers(a.longAt(i), b.longAt(i), type));
+      }
+      return;
+    }
     float[] x = new float[n];
     float[] y = new float[n];
     for (int i = 0; i < n; i++) {
@@ -175,16 +225,5 @@ public final class JvmPairwise {
     for (float value : x) {
       Numbers.putDouble(out, type, value);
     }
-  }
-
-  /** The input whose memory the result may take (0, or 1 when its shape is the result's), or -1. */
-  private static int overwritable(KernelContext context, Tensor a, Tensor b) {
-    if (context.mayOverwrite(0) && NdArrays.overwritableData(a) != null) {
-      return 0;
-    }
-    if (b.shape().equals(a.shape()) && context.mayOverwrite(1) && NdArrays.overwritableData(b) != null) {
-      return 1;
-    }
-    return -1;
   }
 }

@@ -4,14 +4,13 @@ import io.sparkpoint.exec.Kernel;
 import io.sparkpoint.exec.KernelContext;
 import io.sparkpoint.exec.KernelException;
 import io.sparkpoint.kernels.DTypeRules;
-import io.sparkpoint.kernels.NdArrays;
+import io.sparkpoint.kernels.JvmPairwise;
 import io.sparkpoint.kernels.Numbers;
+import io.sparkpoint.kernels.ResultMemory;
 import io.sparkpoint.proto.NodeDef;
 import io.sparkpoint.tensor.DType;
-import io.sparkpoint.tensor.Shape;
 import io.sparkpoint.tensor.Tensor;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.List;
 
@@ -54,74 +53,52 @@ final class AddN {
   private static Tensor sum(KernelContext context, DType type) {
     List<Tensor> inputs = context.inputs();
     int count = inputs.size();
+    int n = Math.toIntExact(inputs.get(0).numElements());
     int head = count % GROUP < 2 ? count % GROUP + GROUP : count % GROUP;
-    int target = overwritable(context);
-    ByteBuffer total = target < 0 ? Numbers.allocate(type, inputs.get(0).numElements())
-        : NdArrays.overwritableData(inputs.get(target));
-    add(type, inputs.get(0).data(), inputs.get(1).data(), total);
+    // inputs 0 and 1 are read by the first pass only, so the sum may take the memory of either
+    ResultMemory result = ResultMemory.of(context, type, inputs.get(0).shape(), 0, 1);
+    ByteBuffer total = result.bytes();
+    add(type, inputs.get(0).data(), inputs.get(1).data(), total, n);
     for (int i = 2; i < head; i++) {
-      add(type, total, inputs.get(i).data(), total);
+      add(type, total, inputs.get(i).data(), total, n);
     }
-    ByteBuffer group = head < count ? Numbers.allocate(type, inputs.get(0).numElements()) : null;
+    ByteBuffer group = head < count ? Numbers.allocate(type, n) : null;
     for (int start = head; start < count; start += GROUP) {
-      add(type, inputs.get(start).data(), inputs.get(start + 1).data(), group);
+      add(type, inputs.get(start).data(), inputs.get(start + 1).data(), group, n);
       for (int i = start + 2; i < start + GROUP; i++) {
-        add(type, group, inputs.get(i).data(), group);
+        add(type, group, inputs.get(i).data(), group, n);
       }
-      add(type, total, group, total);
+      add(type, total, group, total, n);
     }
-    return context.fresh(target >= 0 ? inputs.get(target) : Numbers.tensor(type, inputs.get(0).shape(), total));
+    return result.publish(context);
   }
 
-  /** Input 0 or 1 when the sum may take its memory (both are read by the first pass only), else -1. */
-  private static int overwritable(KernelContext context) {
-    for (int i = 0; i < 2; i++) {
-      if (context.mayOverwrite(i) && NdArrays.overwritableData(context.input(i)) != null) {
-        return i;
-      }
-    }
-    return -1;
+  /** out = a + b element-wise (out may be a or b). */
+  private static void add(DType type, ByteBuffer a, ByteBuffer b, ByteBuffer out, int n) {
+    JvmPairwise.apply(Addition.ADD, type, a, b, out, n);
   }
 
-  /** out = a + b element-wise, over whole buffers of {@code type} (out may be a or b). */
-  private static void add(DType type, ByteBuffer a, ByteBuffer b, ByteBuffer out) {
-    int width = type.byteWidth();
-    int n = a.remaining() / width;
-    switch (type) {
-      case FLOAT -> {
-        for (int i = 0; i < n; i++) {
-          out.putFloat(i << 2, a.getFloat(i << 2) + b.getFloat(i << 2));
-        }
+  /** One addition, rounded (float16, bfloat16) or wrapped (integers) to the dtype. */
+  private enum Addition implements JvmPairwise.Arithmetic {
+    ADD;
+
+    @Override
+    public void floats(float[] x, float[] y, int n) {
+      for (int i = 0; i < n; i++) {
+        x[i] += y[i];
       }
-      case DOUBLE -> {
-        for (int i = 0; i < n; i++) {
-          out.putDouble(i << 3, a.getDouble(i << 3) + b.getDouble(i << 3));
-        }
+    }
+
+    @Override
+    public void doubles(double[] x, double[] y, int n) {
+      for (int i = 0; i < n; i++) {
+        x[i] += y[i];
       }
-      case INT32 -> {
-        for (int i = 0; i < n; i++) {
-          out.putInt(i << 2, a.getInt(i << 2) + b.getInt(i << 2));
-        }
-      }
-      case INT64, UINT64 -> {
-        for (int i = 0; i < n; i++) {
-          out.putLong(i << 3, a.getLong(i << 3) + b.getLong(i << 3));
-        }
-      }
-      default -> {
-        // narrow integers wrap and half floats round after every addition, as in C++
-        Tensor x = Tensor.wrap(type, Shape.of(n), a.duplicate().clear());
-        Tensor y = Tensor.wrap(type, Shape.of(n), b.duplicate().clear());
-        ByteBuffer sink = out.duplicate().clear().order(ByteOrder.LITTLE_ENDIAN);
-        boolean floating = Numbers.FLOATING.contains(type);
-        for (int i = 0; i < n; i++) {
-          if (floating) {
-            Numbers.putDouble(sink, type, x.doubleAt(i) + y.doubleAt(i));
-          } else {
-            Numbers.putLong(sink, type, x.longAt(i) + y.longAt(i));
-          }
-        }
-      }
+    }
+
+    @Override
+    public long integers(long a, long b, DType type) {
+      return a + b;
     }
   }
 }

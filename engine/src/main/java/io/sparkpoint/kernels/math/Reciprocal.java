@@ -3,8 +3,8 @@ package io.sparkpoint.kernels.math;
 import io.sparkpoint.exec.Kernel;
 import io.sparkpoint.exec.KernelException;
 import io.sparkpoint.kernels.DTypeRules;
-import io.sparkpoint.kernels.NdArrays;
 import io.sparkpoint.kernels.Numbers;
+import io.sparkpoint.kernels.ResultMemory;
 import io.sparkpoint.proto.NodeDef;
 import io.sparkpoint.tensor.DType;
 import io.sparkpoint.tensor.Tensor;
@@ -39,10 +39,9 @@ final class Reciprocal {
       if (x.numElements() == 0) {
         return List.of(x);
       }
-      ByteBuffer own = context.mayOverwrite(0) ? NdArrays.overwritableData(x) : null;
-      ByteBuffer out = own != null ? own : Numbers.allocate(type, x.numElements());
-      reciprocal(x, type, out);
-      return List.of(context.fresh(own != null ? x : Numbers.tensor(type, x.shape(), out)));
+      ResultMemory result = ResultMemory.of(context, type, x.shape(), 0);
+      reciprocal(x, type, result.bytes());
+      return List.of(result.publish(context));
     };
   }
 

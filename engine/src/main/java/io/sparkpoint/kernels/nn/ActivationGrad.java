@@ -27,6 +27,9 @@ enum ActivationGrad implements JvmPairwise.Arithmetic {
   TANH("TanhGrad", Numbers.FLOATING, SAME_COUNT, "y", "dy");
 
   private static final int FLOAT_ONE = Float.floatToRawIntBits(1f);
+  private static final int FLOAT_INFINITY = Float.floatToRawIntBits(Float.POSITIVE_INFINITY);
+  private static final int FLOAT_BELOW_SIX = Float.floatToRawIntBits(6f) - 1;
+  private static final int FLOAT_NAN = Float.floatToRawIntBits(Float.NaN);
   private static final long DOUBLE_ONE = Double.doubleToRawLongBits(1.0);
 
   final String opType;
@@ -71,6 +74,30 @@ enum ActivationGrad implements JvmPairwise.Arithmetic {
           x[i] = y[i] * (1 - x[i] * x[i]);
         }
       }
+    }
+  }
+
+  /** ReluGrad and Relu6Grad on float32 work on the bits (see {@link #floatBits}). */
+  @Override
+  public boolean floatsOnBits() {
+    return this == RELU || this == RELU6;
+  }
+
+  /**
+   * ReluGrad and Relu6Grad on the raw bits of float32 gradients {@code x} and features {@code y},
+   * with the results of {@link #floats}: the gate is open for features whose bits, read as an int,
+   * lie in (0, limit] (limit: +inf for Relu, the float just below 6 for Relu6; negative floats are
+   * negative ints and NaNs lie above +inf). Where it is closed, gradient * 0 is a zero of the
+   * gradient's sign, or NaN for an infinite or NaN gradient.
+   */
+  @Override
+  public void floatBits(int[] x, int[] y, int n) {
+    int limit = this == RELU ? FLOAT_INFINITY : FLOAT_BELOW_SIX;
+    for (int i = 0; i < n; i++) {
+      int closed = ((y[i] - 1) | (limit - y[i])) >> 31; // all ones where closed
+      int nonFinite = (((x[i] & FLOAT_INFINITY) ^ FLOAT_INFINITY) - 1) >> 31; // all ones for inf and NaN
+      int timesZero = (x[i] & Integer.MIN_VALUE) | (nonFinite & FLOAT_NAN);
+      x[i] = (x[i] & ~closed) | (timesZero & closed);
     }
   }
 

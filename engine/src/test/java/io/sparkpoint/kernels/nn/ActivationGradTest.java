@@ -43,6 +43,33 @@ class ActivationGradTest {
   }
 
   @Test
+  void float32GatesGiveTheBitsOfTheMultiplicationForEveryPairOfSpecialValues() {
+    float[] values = {NAN, INF, -INF, 0, -0f, 1, -1, 6, 5.9999995f, 6.0000005f, Float.MIN_VALUE, -Float.MIN_VALUE,
+        Float.MAX_VALUE, Float.intBitsToFloat(0xffc00001)};
+    int n = values.length * values.length;
+    float[] gradients = new float[n];
+    float[] features = new float[n];
+    for (int i = 0; i < n; i++) {
+      gradients[i] = values[i / values.length];
+      features[i] = values[i % values.length];
+    }
+    Tensor relu = run("ReluGrad", floats(gradients), floats(features));
+    Tensor relu6 = run("Relu6Grad", floats(gradients), floats(features));
+    for (int i = 0; i < n; i++) {
+      float g = gradients[i];
+      float f = features[i];
+      assertThat(bits(relu.data().getFloat(i * 4))).as("ReluGrad(%s, %s)", g, f).isEqualTo(bits(g * (f > 0 ? 1f : 0f)));
+      assertThat(bits(relu6.data().getFloat(i * 4))).as("Relu6Grad(%s, %s)", g, f)
+          .isEqualTo(bits(g * (f > 0 && f < 6 ? 1f : 0f)));
+    }
+  }
+
+  /** The raw bits, any NaN as the canonical one. */
+  private static int bits(float value) {
+    return Float.floatToIntBits(value);
+  }
+
+  @Test
   void relu6GradClosesItsGateAtZeroAtSixAndAtNan() {
     assertClose(run("Relu6Grad", floats(1, 2, 3, 4, 5, 6), floats(0, 0.1f, 5.9f, 6, 7, NAN)), floats(0, 2, 3, 0, 0, 0));
     assertClose(run("Relu6Grad", doubles(INF, 1), doubles(-1, 3)), doubles(Double.NaN, 1));
