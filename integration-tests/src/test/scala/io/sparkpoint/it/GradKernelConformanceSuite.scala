@@ -77,7 +77,8 @@ object GradKernelConformanceSuite {
     pair(op, specials2, specials, FH, "NaN inf features"),
     pair(op, v(), v(), FH, "scalar"),
     pair(op, v(0, 3), v(0, 3), FH, "empty"),
-  ))
+  )) ++ Seq("ReluGrad", "Relu6Grad", "EluGrad").map(op =>
+    err(op, Seq(v(2, 3).fed, v(6).fed), "must have the same size and shape.  Input 0: [2,3] != input 1: [6]"))
 
   private val smoothGrads = Seq(
     // EluGrad(gradients, outputs): Elu's outputs are > -1
@@ -179,6 +180,10 @@ object GradKernelConformanceSuite {
     KCase("PreventGradient", Seq(specials), FH, Exact, label = "NaN inf"),
   )
 
-  val cases: Seq[KCase] = reluGrads ++ smoothGrads ++ powerGrads ++ reciprocal ++ addNCases ++ biasAddGrad ++
+  /** The simple cwise gradient kernels check element counts only. */
+  private val countErrors = Seq("SigmoidGrad", "TanhGrad", "SqrtGrad", "RsqrtGrad", "ReciprocalGrad").map(op =>
+    err(op, Seq(v(2).fed, v(3).fed), "The two arguments to a cwise op must have same number of elements, got 2 and 3"))
+
+  val cases: Seq[KCase] = countErrors ++ reluGrads ++ smoothGrads ++ powerGrads ++ reciprocal ++ addNCases ++ biasAddGrad ++
     broadcastGradientArgs ++ preventGradient
 }
