@@ -14,7 +14,7 @@ import java.util.List;
 /**
  * BroadcastTo: the input repeated along its size-1 (and missing leading) dimensions up to the
  * requested shape, in TensorFlow's order of checks: the same shape returns the input, an input of
- * higher rank fails, an empty shape needs no further check, a scalar fills.
+ * higher rank fails, then the shapes must broadcast to exactly the requested one.
  */
 final class BroadcastTo {
   private BroadcastTo() {}
@@ -32,18 +32,15 @@ final class BroadcastTo {
         throw new KernelException("Rank of input (" + in.rank() + ") must be no greater than rank of output shape ("
             + out.rank() + ").");
       }
-      if (out.numElements() == 0) {
-        return List.of(TensorElements.empty(input.dtype(), out));
-      }
-      if (in.rank() == 0) {
-        return List.of(Elements.fill(input, out));
-      }
       long[] broadcast = Broadcasting.dims(in.dims(), out.dims());
       if (broadcast == null) {
         throw new KernelException("Incompatible shapes: " + in + " vs. " + out);
       }
       if (!Arrays.equals(broadcast, out.dims())) {
         throw new KernelException("Unable to broadcast tensor of shape " + in + " to tensor of shape " + out);
+      }
+      if (out.numElements() == 0) {
+        return List.of(TensorElements.empty(input.dtype(), out));
       }
       return List.of(Elements.gather(input, out, Broadcasting.sourceIndex(in.dims(), out.dims())));
     };

@@ -30,6 +30,8 @@ class BroadcastPadTest {
     assertThatThrownBy(() -> run("BroadcastTo", Tensor.ofInts(Shape.of(1, 2), 1, 2), vec(2)))
         .hasMessage("Rank of input (2) must be no greater than rank of output shape (1).");
     assertThatThrownBy(() -> run("BroadcastTo", vec(1, 2), vec(3))).hasMessage("Incompatible shapes: [2] vs. [3]");
+    // checked before an empty result is returned
+    assertThatThrownBy(() -> run("BroadcastTo", vec(1, 2), vec(0, 3))).hasMessage("Incompatible shapes: [2] vs. [0,3]");
     assertThatThrownBy(() -> run("BroadcastTo", vec(1, 2, 3), vec(1, 1)))
         .hasMessage("Unable to broadcast tensor of shape [3] to tensor of shape [1,1]");
     assertThatThrownBy(() -> run("BroadcastTo", vec(1), vec(2, -1))).hasMessage("Dimension -1 must be >= 0");
