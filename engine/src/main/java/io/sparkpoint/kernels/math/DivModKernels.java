@@ -29,10 +29,9 @@ final class DivModKernels {
       ByteBuffer out = Numbers.allocate(type, n);
       if (n > 0) {
         Operands operands = new Operands(x, y, shape);
-        boolean dividedByZero = Numbers.FLOATING.contains(type)
-            ? floats(op, type, operands, out, n)
-            : integers(op, type, operands, out, n);
-        if (dividedByZero) {
+        if (Numbers.FLOATING.contains(type)) {
+          floats(op, type, operands, out, n);
+        } else if (integers(op, type, operands, out, n)) {
           throw new KernelException("Integer division by zero");
         }
       }
@@ -67,7 +66,7 @@ final class DivModKernels {
     }
   }
 
-  private static boolean floats(DivModOp op, DType type, Operands in, ByteBuffer out, int n) {
+  private static void floats(DivModOp op, DType type, Operands in, ByteBuffer out, int n) {
     ByteBuffer a = in.x().data();
     ByteBuffer b = in.y().data();
     switch (type) {
@@ -87,7 +86,6 @@ final class DivModKernels {
         }
       }
     }
-    return false;
   }
 
   /** Returns whether some divisor was 0 (the results are then meaningless). */
