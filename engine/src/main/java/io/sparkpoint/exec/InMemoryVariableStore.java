@@ -35,6 +35,11 @@ public final class InMemoryVariableStore implements VariableStore {
   }
 
   @Override
+  public boolean remove(String name) {
+    return values.remove(name) != null;
+  }
+
+  @Override
   public void declareShape(String name, io.sparkpoint.tensor.Shape shape) {
     declared.putIfAbsent(name, shape);
   }

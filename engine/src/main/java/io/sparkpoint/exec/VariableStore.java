@@ -19,6 +19,14 @@ public interface VariableStore {
   boolean isInitialized(String name);
 
   /**
+   * Forgets the variable's value (DestroyResourceOp): it reads as uninitialized until assigned
+   * again.
+   *
+   * @return whether it had a value
+   */
+  boolean remove(String name);
+
+  /**
    * Records a variable's declared, fully defined shape (VariableV2's {@code shape} attr), so that a
    * validating Assign to an uninitialized variable checks it, as TensorFlow does.
    */
