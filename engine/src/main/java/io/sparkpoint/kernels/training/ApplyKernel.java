@@ -3,6 +3,7 @@ package io.sparkpoint.kernels.training;
 import io.sparkpoint.exec.Kernel;
 import io.sparkpoint.exec.KernelContext;
 import io.sparkpoint.exec.KernelException;
+import io.sparkpoint.exec.VariableStore;
 import io.sparkpoint.exec.variables.VariableKernels;
 import io.sparkpoint.kernels.DTypeRules;
 import io.sparkpoint.kernels.NdArrays;
@@ -14,16 +15,21 @@ import io.sparkpoint.tensor.Tensor;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
+import java.util.concurrent.ForkJoinPool;
+import java.util.stream.IntStream;
 
 /**
  * One Apply* or ResourceApply* node: reads the variable and its slots, checks them and the other
  * inputs as TensorFlow does (in TF's order), computes every new value, then stores them, the slots
- * first and the variable last. The stored tensors are never written again: a value fetched or read
- * before the step keeps its elements. The new variable goes into the gradient's memory when the
- * executor lets this node overwrite the gradient (made afresh, read by nothing else), otherwise
- * into new memory.
+ * first and the variable last. A value anyone has read is never written again: new values go to
+ * memory no one else can see: the gradient's own when the executor lets this node overwrite it
+ * (made afresh, read by nothing else), the value's own when the store hands it over (a slot no one
+ * reads, updated in place as TensorFlow does), else new memory.
  */
 final class ApplyKernel implements Kernel {
+  /** Updates of at least this many elements are split over the common pool's threads (they are memory-bound: 2 at most help). */
+  static final int PARALLEL_MIN = 1 << 16;
+
   private final NodeDef node;
   private final Optimizer optimizer;
   private final VariableStyle style;
@@ -51,31 +57,52 @@ final class ApplyKernel implements Kernel {
 
   @Override
   public List<Tensor> compute(KernelContext context) {
+    VariableStore store = context.variables();
     int lanes = 1 + optimizer.slots.size();
     String[] names = new String[lanes];
     Tensor[] current = new Tensor[lanes];
-    for (int i = 0; i < lanes; i++) {
-      names[i] = VariableKernels.handleName(context, i);
-      current[i] = context.variables().read(names[i]); // "Attempting to use uninitialized value …"
+    int pending = 0; // variables read for the update and not yet assigned or released
+    try {
+      for (; pending < lanes; pending++) {
+        names[pending] = VariableKernels.handleName(context, pending);
+        current[pending] = store.readForUpdate(names[pending]); // "Attempting to use uninitialized value …"
+      }
+      DType type = checkVariables(names, current);
+      Tensor grad = checkValues(context, lanes, type, current);
+      ByteBuffer[] memory = new ByteBuffer[lanes];
+      Tensor[] next = step(store, names, type, current, grad, scalars(context, lanes), overwritableGradient(context, lanes, grad), memory);
+      for (; pending > 0; pending--) { // the slots first, the variable last
+        int i = pending - 1;
+        if (next[i] != null) {
+          store.assignOwned(names[i], next[i], memory[i]);
+        } else {
+          store.release(names[i]);
+        }
+      }
+      return style.outputs(context);
+    } finally {
+      for (int i = 0; i < pending; i++) {
+        store.release(names[i]);
+      }
     }
+  }
+
+  /** T (or the variable's dtype when the node has none), checked against every variable's dtype. */
+  private DType checkVariables(String[] names, Tensor[] current) {
     DType type = declared != null ? declared : current[0].dtype();
     DTypeRules.requireSupported(node, "T", type, DTypeRules.FLOATS);
-    for (int i = 0; i < lanes; i++) {
+    for (int i = 0; i < current.length; i++) {
       if (current[i].dtype() != type) {
         throw new KernelException("Trying to update variable " + names[i] + " with wrong dtype. Expected "
             + type.pythonName() + " got " + current[i].dtype().pythonName());
       }
     }
-    Tensor grad = checkValues(context, lanes, type, current);
-    int gradInput = lanes + optimizer.gradIndex();
-    ByteBuffer overwritable = context.mayOverwrite(gradInput) ? NdArrays.overwritableData(grad) : null;
-    Tensor[] next = step(type, current, grad, scalars(context, lanes), overwritable);
-    for (int i = lanes - 1; i >= 0; i--) {
-      if (next[i] != null) {
-        context.variables().assign(names[i], next[i]);
-      }
-    }
-    return style.outputs(context);
+    return type;
+  }
+
+  /** The gradient's memory when this node may overwrite it (made afresh and read by nothing else), else null. */
+  private ByteBuffer overwritableGradient(KernelContext context, int lanes, Tensor grad) {
+    return context.mayOverwrite(lanes + optimizer.gradIndex()) ? NdArrays.overwritableData(grad) : null;
   }
 
   /** Checks the non-variable inputs' dtypes, then TF's scalar and shape checks in TF's order; returns the gradient. */
@@ -129,33 +156,43 @@ final class ApplyKernel implements Kernel {
   }
 
   /**
-   * The new values, lane by lane (null for a slot the update leaves alone). With
-   * {@code overwritable} (the gradient's memory) the variable's new value is written there, and is
-   * then the gradient tensor itself.
+   * The new values, lane by lane (null for a slot the update leaves alone), and in {@code memory}
+   * their writable memory. A value no one else can see is overwritten in place (the store hands its
+   * memory over, and the value is then its own tensor, as an optimizer's slots usually are);
+   * others get new memory. With {@code overwritable} (the gradient's memory) the variable's new
+   * value goes there instead and is the gradient tensor itself; that memory belongs to the
+   * gradient's owner and is never overwritten again (null).
    */
-  private Tensor[] step(DType type, Tensor[] current, Tensor grad, double[] scalars, ByteBuffer overwritable) {
+  private Tensor[] step(VariableStore store, String[] names, DType type, Tensor[] current, Tensor grad, double[] scalars,
+      ByteBuffer overwritable, ByteBuffer[] memory) {
     int lanes = current.length;
     int n = Math.toIntExact(grad.numElements());
+    int bytes = Math.multiplyExact(n, type.byteWidth());
     ByteBuffer[] in = new ByteBuffer[lanes];
     ByteBuffer[] out = new ByteBuffer[lanes];
+    boolean[] inPlace = new boolean[lanes];
     for (int i = 0; i < lanes; i++) {
       in[i] = current[i].data();
-      if (i == 0 ? overwritable == null : updatesSlots) {
-        out[i] = ByteBuffer.allocate(n * type.byteWidth()).order(ByteOrder.LITTLE_ENDIAN);
+      if (i == 0 && overwritable != null) {
+        out[i] = overwritable;
+      } else if (i == 0 || updatesSlots) {
+        ByteBuffer own = store.claimForOverwrite(names[i]);
+        inPlace[i] = own != null;
+        out[i] = inPlace[i] ? own : ByteBuffer.allocate(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        memory[i] = out[i];
       }
     }
-    if (overwritable != null) {
-      out[0] = overwritable;
-    }
-    Lanes memory = new Lanes(in, out, grad.data(), scalars);
-    if (type == DType.FLOAT) {
-      update.float32(memory, 0, n);
+    Lanes memoryOfLanes = new Lanes(in, out, grad.data(), scalars);
+    int parts = n < PARALLEL_MIN ? 1 : Math.min(ForkJoinPool.getCommonPoolParallelism() + 1, n / (PARALLEL_MIN / 2));
+    if (parts <= 1) {
+      memoryOfLanes.run(update, type, 0, n);
     } else {
-      update.float64(memory, 0, n);
+      IntStream.range(0, parts).parallel()
+          .forEach(p -> memoryOfLanes.run(update, type, (int) ((long) p * n / parts), (int) ((long) (p + 1) * n / parts)));
     }
     Tensor[] next = new Tensor[lanes];
     for (int i = 0; i < lanes; i++) {
-      next[i] = out[i] == null ? null : Tensor.wrap(type, grad.shape(), out[i]);
+      next[i] = out[i] == null ? null : inPlace[i] ? current[i] : Tensor.wrap(type, grad.shape(), out[i]);
     }
     if (overwritable != null) {
       next[0] = grad;

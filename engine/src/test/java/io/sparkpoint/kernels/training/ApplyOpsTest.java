@@ -1,11 +1,15 @@
 package io.sparkpoint.kernels.training;
 
 import static io.sparkpoint.kernels.KernelRunner.assertClose;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sparkpoint.exec.Session;
 import io.sparkpoint.graph.Output;
 import io.sparkpoint.tensor.DType;
+import io.sparkpoint.tensor.Shape;
+import io.sparkpoint.tensor.Tensor;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -32,6 +36,27 @@ class ApplyOpsTest {
     session.runTargets("sgd");
 
     assertClose(session.variables().read("w"), g.values(0, 0, 4));
+  }
+
+  @Test
+  void largeVariablesAreSplitAcrossThreadsWithTheBitsOfOneLoop() {
+    int n = ApplyKernel.PARALLEL_MIN * 2 + 3;
+    float[] w = new float[n];
+    float[] grad = new float[n];
+    float[] expected = new float[n];
+    for (int i = 0; i < n; i++) {
+      w[i] = i * 0.001f;
+      grad[i] = (i % 17) - 8.5f;
+      expected[i] = w[i] - grad[i] * 0.1f;
+    }
+    TrainingGraphs g = new TrainingGraphs(VariableStyle.RESOURCE, DType.FLOAT);
+    g.update("GradientDescent", "sgd", g.variable("w", Tensor.ofFloats(Shape.of(n), w)), g.scalar("alpha", 0.1),
+        g.constant("delta", Tensor.ofFloats(Shape.of(n), grad))).build();
+    Session session = g.initialized();
+
+    session.runTargets("sgd");
+
+    assertThat(session.variables().read("w")).isEqualTo(Tensor.ofFloats(Shape.of(n), expected));
   }
 
   @ParameterizedTest(name = "{0} {1}")

@@ -3,6 +3,7 @@ package io.sparkpoint.kernels.training;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sparkpoint.exec.Session;
+import io.sparkpoint.exec.VariableStore;
 import io.sparkpoint.graph.Output;
 import io.sparkpoint.kernels.NdArrays;
 import io.sparkpoint.tensor.DType;
@@ -47,6 +48,49 @@ class ApplyStepsTest {
     }
     assertThat(session.variables().read("w"))
         .isEqualTo(Tensor.ofFloats(Shape.of(2, 3), 1 - 4 * 0.25f, 2 - 4 * 0.5f, 3 - 4 * 1f, 4 - 4 * 0.5f, 5 - 4 * 1f, 6 - 4 * 2f));
+  }
+
+  @ParameterizedTest
+  @EnumSource(VariableStyle.class)
+  void slotValuesFetchedBeforeAStepNeverChangeThoughSlotsRecycleTheirMemory(VariableStyle style) {
+    TrainingGraphs g = new TrainingGraphs(style, DType.FLOAT);
+    g.update("Momentum", "step", g.variable("w", g.values(1, 2)), g.variable("accum", g.values(0, 0)), g.scalar("lr", 0.5),
+        g.constant("grad", g.values(1, -1)), g.scalar("momentum", 1)).build();
+    Session session = g.initialized();
+    Tensor[] seen = new Tensor[6];
+    for (int step = 0; step < 6; step++) {
+      session.runTargets("step");
+      if (step % 2 == 0) {
+        seen[step] = session.variables().read("accum"); // read every other step: recycled only in between
+      }
+    }
+
+    for (int step = 0; step < 6; step += 2) {
+      assertThat(seen[step]).as("accum after step %d", step + 1).isEqualTo(g.values(step + 1, -(step + 1)));
+    }
+    assertThat(session.variables().read("accum")).isEqualTo(g.values(6, -6));
+    assertThat(session.variables().read("w")).isEqualTo(g.values(1 - 0.5 * 21, 2 + 0.5 * 21));
+  }
+
+  @ParameterizedTest
+  @EnumSource(VariableStyle.class)
+  void slotsNoOneReadsAreUpdatedInPlaceAsInTensorFlow(VariableStyle style) {
+    TrainingGraphs g = new TrainingGraphs(style, DType.DOUBLE);
+    g.update("Momentum", "step", g.variable("w", g.values(1, 2)), g.variable("accum", g.values(0, 0)), g.scalar("lr", 0.5),
+        g.constant("grad", g.values(1, -1)), g.scalar("momentum", 1)).build();
+    Session session = g.initialized();
+    VariableStore store = session.variables();
+    session.runTargets("step"); // the initial value came from outside: new memory
+
+    Tensor[] unseen = new Tensor[3]; // looked at as an update does, which does not count as a read
+    for (int step = 0; step < 3; step++) {
+      session.runTargets("step");
+      unseen[step] = store.readForUpdate("accum");
+      store.release("accum");
+    }
+
+    assertThat(unseen[1]).isSameAs(unseen[0]);
+    assertThat(unseen[2]).isSameAs(unseen[0]).isEqualTo(g.values(4, -4));
   }
 
   @ParameterizedTest
