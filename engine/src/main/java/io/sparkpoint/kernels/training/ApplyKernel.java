@@ -27,7 +27,7 @@ import java.util.stream.IntStream;
  * reads, updated in place as TensorFlow does), else new memory.
  */
 final class ApplyKernel implements Kernel {
-  /** Updates of at least this many elements are split over the common pool's threads (they are memory-bound: 2 at most help). */
+  /** Updates of at least this many elements are split over the common pool's threads, in parts of at least half of it. */
   static final int PARALLEL_MIN = 1 << 16;
 
   private final NodeDef node;
