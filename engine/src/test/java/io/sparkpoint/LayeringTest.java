@@ -76,4 +76,20 @@ class LayeringTest {
             "io.sparkpoint.exec..", "io.sparkpoint.kernels..")
         .check(engine);
   }
+
+  @Test
+  void gradientsOnlyBuildNodes() {
+    noClasses().that().resideInAPackage("io.sparkpoint.grad..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.sparkpoint.exec..", "io.sparkpoint.kernels..", "io.sparkpoint.saver..",
+            "io.sparkpoint.train..", "io.sparkpoint.bundle..", "io.sparkpoint.checkpoint..", "io.sparkpoint.fs..")
+        .check(engine);
+  }
+
+  @Test
+  void optimizersUseOnlyGraphsAndGradients() {
+    noClasses().that().resideInAPackage("io.sparkpoint.train..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.sparkpoint.exec..", "io.sparkpoint.kernels..", "io.sparkpoint.saver..",
+            "io.sparkpoint.bundle..", "io.sparkpoint.checkpoint..", "io.sparkpoint.fs..")
+        .check(engine);
+  }
 }

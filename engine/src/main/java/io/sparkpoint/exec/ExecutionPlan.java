@@ -1,6 +1,7 @@
 package io.sparkpoint.exec;
 
 import io.sparkpoint.graph.Graph;
+import io.sparkpoint.graph.OpSignatures;
 import io.sparkpoint.graph.Operation;
 import io.sparkpoint.graph.Output;
 import io.sparkpoint.proto.NodeDef;

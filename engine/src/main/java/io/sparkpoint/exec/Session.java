@@ -25,7 +25,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *       the old or the new value, never a torn one. But there is no isolation between runs: a run
  *       that reads two variables while another run assigns both may see one old and one new value,
  *       and two runs assigning the same variable race (the last one wins), whatever
- *       {@code use_locking} says. Serialize such runs yourself, as you would in TensorFlow.
+ *       {@code use_locking} says. Serialize such runs yourself, as you would in TensorFlow. The
+ *       Apply ops overwrite an optimizer slot in place when no one has read its value (see
+ *       {@link VariableStore#claimForOverwrite}); a read meanwhile waits for the new value.
  *   <li>The graph must not change while runs are in flight ({@link Graph} is not thread-safe while
  *       being built). Adding nodes between runs is fine: cached plans stay valid.
  * </ul>

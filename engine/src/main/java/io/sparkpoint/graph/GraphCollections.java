@@ -20,10 +20,12 @@ import java.util.Set;
 public final class GraphCollections {
   /** Collections whose bytes are serialized VariableDefs. */
   public static final Set<String> VARIABLE_COLLECTIONS =
-      Set.of("variables", "trainable_variables", "local_variables", "model_variables", "moving_average_variables", "metric_variables");
+      Set.of("variables", "trainable_variables", "local_variables", "model_variables", "moving_average_variables", "metric_variables",
+          "global_step");
 
   public static final String GLOBAL_VARIABLES = "variables";
   public static final String TRAINABLE_VARIABLES = "trainable_variables";
+  public static final String GLOBAL_STEP = "global_step";
 
   private final Graph graph;
   private final Map<String, CollectionDef> collections = new LinkedHashMap<>();

@@ -13,6 +13,14 @@ public record Output(Operation op, int index) {
     return op.name() + ":" + index;
   }
 
+  /**
+   * The dtype this output carries, from its op's OpDef (or, for ops the registry does not know, its
+   * {@code dtype} or {@code T} attr); null when not known. A ref output's dtype is its value's dtype.
+   */
+  public io.sparkpoint.tensor.DType dtype() {
+    return OpSignatures.outputDType(op.toNodeDef(), index);
+  }
+
   /** How a NodeDef input refers to this output: {@code op} for index 0, else {@code op:index}. */
   String inputString() {
     return index == 0 ? op.name() : name();

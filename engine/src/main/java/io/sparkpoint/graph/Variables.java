@@ -1,6 +1,8 @@
 package io.sparkpoint.graph;
 
 import io.sparkpoint.proto.VariableDef;
+import io.sparkpoint.tensor.DType;
+import io.sparkpoint.tensor.Shape;
 import io.sparkpoint.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,6 +67,43 @@ public final class Variables {
     register(graph, VariableDef.newBuilder().setVariableName(handle.name() + ":0").setInitialValueName(init.name())
         .setInitializerName(assign.name()).setSnapshotName(read.name() + ":0").setIsResource(true).setTrainable(true).build(), true);
     return read.output(0);
+  }
+
+  /**
+   * A variable named exactly as the open {@code scope}, of a given dtype and shape, initialized from
+   * {@code initial} (which the caller made inside the scope, e.g. {@code scope/Initializer/zeros}),
+   * as TF1 makes optimizer slots and the global step: ref style gives {@code scope} (VariableV2),
+   * {@code scope/Assign} and {@code scope/read}; resource style gives {@code scope} (VarHandleOp),
+   * {@code scope/Assign} (AssignVariableOp) and {@code scope/Read/ReadVariableOp}. It joins the global
+   * variables, and the trainable ones when {@code trainable}.
+   *
+   * @return the variable itself: the VariableV2's ref output, or the VarHandleOp's handle
+   */
+  public static Output variableNamedAfter(Graph graph, Graph.NameScope scope, DType dtype, Shape shape, Output initial,
+      boolean trainable, boolean resource) {
+    if (!graph.currentScope().equals(scope.name())) {
+      throw new IllegalStateException("Cannot make variable " + scope.name() + ": its scope is not the innermost open one");
+    }
+    VariableDef.Builder def = VariableDef.newBuilder().setInitialValueName(initial.name()).setTrainable(trainable);
+    Operation variable;
+    if (resource) {
+      variable = graph.opBuilderNamedAfter(scope, "VarHandleOp").setAttr("dtype", dtype).setAttr("shape", shape)
+          .setAttr("shared_name", scope.name()).build();
+      Operation assign = graph.opBuilder("AssignVariableOp", "Assign").addInput(variable.output(0)).addInput(initial)
+          .setAttr("dtype", dtype).build();
+      Operation read = graph.opBuilder("ReadVariableOp", "Read/ReadVariableOp").addInput(variable.output(0)).setAttr("dtype", dtype)
+          .build();
+      def.setInitializerName(assign.name()).setSnapshotName(read.name() + ":0").setIsResource(true);
+    } else {
+      variable = graph.opBuilderNamedAfter(scope, "VariableV2").setAttr("dtype", dtype).setAttr("shape", shape).build();
+      Operation assign = graph.opBuilder("Assign", "Assign").addInput(variable.output(0)).addInput(initial).setAttr("T", dtype)
+          .setAttr("_class", colocation(variable)).build();
+      Operation read = graph.opBuilder("Identity", "read").addInput(variable.output(0)).setAttr("T", dtype)
+          .setAttr("_class", colocation(variable)).build();
+      def.setInitializerName(assign.name()).setSnapshotName(read.name() + ":0");
+    }
+    register(graph, def.setVariableName(variable.name() + ":0").build(), trainable);
+    return variable.output(0);
   }
 
   /** {@code tf.global_variables_initializer()}: a NoOp {@code init} after every global variable's initializer. */

@@ -76,6 +76,12 @@ public final class Shape {
     return dims.length == 0;
   }
 
+  /** Whether this shape's first dimensions are {@code prefix}'s (TF's TensorShapeUtils::StartsWith). */
+  public boolean startsWith(Shape prefix) {
+    return prefix.dims.length <= dims.length
+        && Arrays.equals(dims, 0, prefix.dims.length, prefix.dims, 0, prefix.dims.length);
+  }
+
   @Override
   public boolean equals(Object other) {
     return other instanceof Shape shape && Arrays.equals(dims, shape.dims);

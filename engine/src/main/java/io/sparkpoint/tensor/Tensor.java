@@ -40,7 +40,11 @@ public final class Tensor {
     return wrap(dtype, shape, ByteBuffer.wrap(littleEndianBytes.clone()));
   }
 
-  /** Like {@link #of} without copying; the caller must not change the buffer afterwards. */
+  /**
+   * Like {@link #of} without copying; the caller must not change the buffer afterwards, with one
+   * exception: a variable store may let an update overwrite a value it never handed out to anyone
+   * (io.sparkpoint.exec.VariableStore#claimForOverwrite).
+   */
   public static Tensor wrap(DType dtype, Shape shape, ByteBuffer littleEndianBytes) {
     dtype.checkStorable("(in memory)");
     if (!dtype.isFixedWidth()) {

@@ -100,6 +100,26 @@ class VariablesTest {
   }
 
   @Test
+  void destroyResourceOpForgetsTheValueAndComplainsOnlyWhenAsked() {
+    resourceVariable(graph, "w", floats(3, 4));
+    Output handle = graph.operation("w").output(0);
+    graph.opBuilder("DestroyResourceOp", "destroy").addInput(handle).build();
+    graph.opBuilder("DestroyResourceOp", "destroy_strictly").addInput(handle).setAttr("ignore_lookup_error", false).build();
+    Session session = new Session(graph, registry);
+    session.initializeGlobalVariables();
+
+    session.runTargets("destroy");
+    session.runTargets("destroy");
+
+    assertThat(session.variables().isInitialized("w")).isFalse();
+    assertThatThrownBy(() -> session.runTargets("destroy_strictly"))
+        .hasMessage("Node 'destroy_strictly' (op DestroyResourceOp, inputs []): Resource w does not exist.");
+    session.initializeGlobalVariables();
+    session.runTargets("destroy_strictly");
+    assertThat(session.variables().isInitialized("w")).isFalse();
+  }
+
+  @Test
   void aResourceAssignOfTheWrongDtypeIsRefused() {
     resourceVariable(graph, "w", floats(3));
     Output ints = constant(graph, "ints", Tensor.ofInts(Shape.of(1), 3));

@@ -32,11 +32,15 @@ object Oracle {
   /**
    * TensorFlow imports `graph` (a GraphDef file) and runs `targets` first, then `fetches`, both with `feeds`
    * (`NAME=DTYPE:SHAPE:VALUES`). Returns the launch and, when it succeeded, the fetched values.
+   * `runs` > 1 fetches that many times in the same session (run r's values are named `fetch#r` from r = 2);
+   * `keepGoing` fetches each on its own, a failing one giving dtype "error" and the message as its one value.
    */
-  def runGraph(graph: Path, fetches: Seq[String], feeds: Seq[String] = Nil, targets: Seq[String] = Nil): (Run, Seq[Fetched]) = {
+  def runGraph(graph: Path, fetches: Seq[String], feeds: Seq[String] = Nil, targets: Seq[String] = Nil, runs: Int = 1,
+      keepGoing: Boolean = false): (Run, Seq[Fetched]) = {
     val values = Files.createTempDirectory("graph-values").resolve("values.tsv")
     val args = Seq("run", graph.toString, values.toString, "--fetch", fetches.mkString(",")) ++
-      feeds.flatMap(f => Seq("--feed", f)) ++ targets.flatMap(t => Seq("--target", t))
+      feeds.flatMap(f => Seq("--feed", f)) ++ targets.flatMap(t => Seq("--target", t)) ++
+      (if (runs > 1) Seq("--runs", runs.toString) else Nil) ++ (if (keepGoing) Seq("--keep-going") else Nil)
     val launch = run(args: _*)
     (launch, if (launch.exitCode == 0) readValues(values) else Nil)
   }

@@ -21,8 +21,10 @@ import java.util.List;
  *       returns it; IsVariableInitialized tests it. Any other consumer of a reference (Identity, the
  *       {@code v/read} node) gets the variable's value: the executor reads it.
  *   <li>resource style: VarHandleOp outputs the handle; AssignVariableOp, ReadVariableOp and
- *       VarIsInitializedOp use it.
+ *       VarIsInitializedOp use it, and DestroyResourceOp forgets the value.
  * </ul>
+ * The ops that update a variable with arithmetic (AssignAdd, the Apply* ops) are kernels of
+ * their own ({@code io.sparkpoint.kernels.training}).
  */
 public final class VariableKernels implements KernelProvider {
   @Override
@@ -35,6 +37,7 @@ public final class VariableKernels implements KernelProvider {
     registry.register("VarIsInitializedOp", node -> VariableKernels::isInitialized);
     registry.register("AssignVariableOp", VariableKernels::assignVariable);
     registry.register("ReadVariableOp", VariableKernels::readVariable);
+    registry.register("DestroyResourceOp", VariableKernels::destroy);
   }
 
   /** The variable's name: its shared_name, else the node's name (as TensorFlow names the resource). */
@@ -73,7 +76,7 @@ public final class VariableKernels implements KernelProvider {
     AttrValue validate = node.getAttrMap().get("validate_shape");
     boolean validateShape = validate == null || validate.getB();
     return context -> {
-      String name = nameOf(context, 0);
+      String name = handleName(context, 0);
       Tensor value = context.input(1);
       if (validateShape) {
         Shape lhs = context.variables().isInitialized(name) ? context.variables().read(name).shape()
@@ -90,23 +93,36 @@ public final class VariableKernels implements KernelProvider {
   }
 
   private static List<Tensor> isInitialized(KernelContext context) {
-    return List.of(Tensor.ofBooleans(Shape.scalar(), context.variables().isInitialized(nameOf(context, 0))));
+    return List.of(Tensor.ofBooleans(Shape.scalar(), context.variables().isInitialized(handleName(context, 0))));
   }
 
   private static Kernel assignVariable(NodeDef node) {
     return context -> {
       Tensor value = context.input(1);
       checkDType(node, "dtype", value, "assign");
-      context.variables().assign(nameOf(context, 0), value);
+      context.variables().assign(handleName(context, 0), value);
       return List.of();
     };
   }
 
   private static Kernel readVariable(NodeDef node) {
     return context -> {
-      Tensor value = context.variables().read(nameOf(context, 0));
+      Tensor value = context.variables().read(handleName(context, 0));
       checkDType(node, "dtype", value, "read");
       return List.of(value);
+    };
+  }
+
+  /** DestroyResourceOp: forgets the value; a variable without one is an error unless ignore_lookup_error (the default). */
+  private static Kernel destroy(NodeDef node) {
+    AttrValue ignore = node.getAttrMap().get("ignore_lookup_error");
+    boolean ignoreLookupError = ignore == null || ignore.getB();
+    return context -> {
+      String name = handleName(context, 0);
+      if (!context.variables().remove(name) && !ignoreLookupError) {
+        throw new KernelException("Resource " + name + " does not exist.");
+      }
+      return List.of();
     };
   }
 
@@ -118,7 +134,13 @@ public final class VariableKernels implements KernelProvider {
     }
   }
 
-  private static String nameOf(KernelContext context, int input) {
+  /**
+   * The variable named by input {@code input}, a handle (a scalar string tensor): a ref input of a
+   * ref-style op, or a resource input.
+   *
+   * @throws KernelException when the input is not a handle
+   */
+  public static String handleName(KernelContext context, int input) {
     Tensor handle = context.input(input);
     if (handle.dtype() != DType.STRING || !handle.shape().isScalar()) {
       throw new KernelException("Input " + input + " is not a variable handle: got " + handle.dtype().pythonName() + " " + handle.shape());

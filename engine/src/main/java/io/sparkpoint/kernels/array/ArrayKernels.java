@@ -6,10 +6,12 @@ import io.sparkpoint.exec.KernelRegistry;
 /**
  * The array family with TensorFlow semantics: Reshape, Shape, Size, Rank, ExpandDims, Squeeze,
  * ConcatV2, Pack, Unpack, Slice, StridedSlice, Transpose, Tile, Fill, ZerosLike, OnesLike, Cast and
- * Range. Ops that only move elements work on the little-endian bytes of every fixed-width dtype and
- * on strings; Cast, Range and OnesLike cover the float, integer and bool dtypes. Index inputs
- * (shapes, axes, perms, multiples, begin/size) are int32 or int64. Kernels are stateless and
- * thread-safe. BroadcastGradientArgs gives the axes along which broadcast operands' gradients are summed.
+ * Range; and the ops TensorFlow's gradients of them emit: ShapeN, InvertPermutation, ConcatOffset,
+ * BroadcastTo, Pad, DynamicStitch and StridedSliceGrad. Ops that only move elements work on the
+ * little-endian bytes of every fixed-width dtype and on strings; Cast, Range and OnesLike cover
+ * the float, integer and bool dtypes. Index inputs (shapes, axes, perms, multiples, begin/size)
+ * are int32 or int64. Kernels are stateless and thread-safe. BroadcastGradientArgs gives the axes
+ * along which broadcast operands' gradients are summed.
  */
 public final class ArrayKernels implements KernelProvider {
   @Override
@@ -32,6 +34,13 @@ public final class ArrayKernels implements KernelProvider {
     registry.register("OnesLike", ValueKernels::onesLike);
     registry.register("Cast", ValueKernels::cast);
     registry.register("Range", ValueKernels::range);
+    registry.register("ShapeN", IndexVectorKernels::shapeN);
+    registry.register("InvertPermutation", IndexVectorKernels::invertPermutation);
+    registry.register("ConcatOffset", IndexVectorKernels::concatOffset);
+    registry.register("BroadcastTo", BroadcastTo::kernel);
+    registry.register("Pad", Pad::kernel);
+    registry.register("DynamicStitch", DynamicStitch::kernel);
+    registry.register("StridedSliceGrad", StridedSliceGrad::kernel);
     registry.register("BroadcastGradientArgs", BroadcastGradientArgs::kernel);
   }
 }

@@ -7,6 +7,7 @@ import io.sparkpoint.tensor.Shape;
 import io.sparkpoint.tensor.Tensor;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -36,6 +37,37 @@ final class Elements {
   /** A tensor of {@code shape} whose element i is element {@code index[i]} of the source. */
   static Tensor gather(Tensor source, Shape shape, int[] index) {
     return TensorElements.gather(source, shape, index);
+  }
+
+  /**
+   * The inverse of {@link #gather}: a tensor of {@code shape} holding element i of the source at
+   * {@code index[i]} (a later i wins where two share a place) and zero everywhere else: zero bytes
+   * for fixed-width dtypes (0, false), the empty string for strings.
+   */
+  static Tensor scatter(Tensor source, Shape shape, int[] index) {
+    int total = Math.toIntExact(shape.numElements());
+    if (source.dtype() == DType.STRING) {
+      byte[][] out = new byte[total][];
+      Arrays.fill(out, new byte[0]);
+      for (int i = 0; i < index.length; i++) {
+        out[index[i]] = source.string(i);
+      }
+      return Tensor.ofStrings(shape, Arrays.asList(out));
+    }
+    int width = source.dtype().byteWidth();
+    byte[] in = source.bytes();
+    byte[] out = new byte[Math.multiplyExact(total, width)];
+    int i = 0;
+    while (i < index.length) {
+      // copy runs of consecutive destinations at once
+      int j = i + 1;
+      while (j < index.length && index[j] == index[j - 1] + 1) {
+        j++;
+      }
+      System.arraycopy(in, i * width, out, index[i] * width, (j - i) * width);
+      i = j;
+    }
+    return Tensor.wrap(source.dtype(), shape, ByteBuffer.wrap(out));
   }
 
   /** A tensor of {@code shape} with every element equal to the one element of {@code value}. */

@@ -3,7 +3,6 @@ package io.sparkpoint.kernels.array;
 import io.sparkpoint.exec.Kernel;
 import io.sparkpoint.exec.KernelException;
 import io.sparkpoint.kernels.IndexTensors;
-import io.sparkpoint.kernels.NodeAttrs;
 import io.sparkpoint.proto.NodeDef;
 import io.sparkpoint.tensor.Shape;
 import io.sparkpoint.tensor.Tensor;
@@ -87,28 +86,13 @@ final class SliceKernels {
   }
 
   static Kernel stridedSlice(NodeDef node) {
-    StridedSliceSpec.Masks masks = new StridedSliceSpec.Masks(
-        (int) NodeAttrs.integer(node, "begin_mask", 0),
-        (int) NodeAttrs.integer(node, "end_mask", 0),
-        (int) NodeAttrs.integer(node, "ellipsis_mask", 0),
-        (int) NodeAttrs.integer(node, "new_axis_mask", 0),
-        (int) NodeAttrs.integer(node, "shrink_axis_mask", 0));
-    masks.check();
+    StridedSliceSpec.Masks masks = StridedSliceSpec.Masks.of(node);
     return context -> {
       Tensor input = context.input(0);
       Elements.requireMovable(node, input.dtype());
-      Tensor b = context.input(1);
-      Tensor e = context.input(2);
-      Tensor s = context.input(3);
-      if (b.shape().rank() != 1 || !b.shape().equals(e.shape()) || !b.shape().equals(s.shape())) {
-        throw new KernelException("Expected begin, end, and strides to be 1D equal size tensors, but got shapes "
-            + b.shape() + ", " + e.shape() + ", and " + s.shape() + " instead.");
-      }
-      StridedSliceSpec spec = StridedSliceSpec.resolve(input.shape().dims(), masks,
-          IndexTensors.valuesAllowingInt16(node, b, "begin"),
-          IndexTensors.valuesAllowingInt16(node, e, "end"),
-          IndexTensors.valuesAllowingInt16(node, s, "strides"));
       long[] dims = input.shape().dims();
+      StridedSliceSpec spec = StridedSliceSpec.resolve(node, dims, masks, context.input(1), context.input(2),
+          context.input(3));
       int[] index = Elements.strided(dims, Elements.identityAxes(dims.length), spec.begin(), spec.strides(), spec.sizes());
       return List.of(Elements.gather(input, Shape.of(spec.finalShape()), index));
     };

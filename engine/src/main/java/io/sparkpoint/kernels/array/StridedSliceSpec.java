@@ -1,6 +1,10 @@
 package io.sparkpoint.kernels.array;
 
 import io.sparkpoint.exec.KernelException;
+import io.sparkpoint.kernels.IndexTensors;
+import io.sparkpoint.kernels.NodeAttrs;
+import io.sparkpoint.proto.NodeDef;
+import io.sparkpoint.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,12 +18,41 @@ record StridedSliceSpec(long[] begin, long[] strides, long[] sizes, long[] final
   private static final int SHRINK_AXIS = -2;
 
   record Masks(int begin, int end, int ellipsis, int newAxis, int shrinkAxis) {
+    /** The node's begin_mask, end_mask, ellipsis_mask, new_axis_mask and shrink_axis_mask (0 when absent), checked. */
+    static Masks of(NodeDef node) {
+      Masks masks = new Masks(
+          (int) NodeAttrs.integer(node, "begin_mask", 0),
+          (int) NodeAttrs.integer(node, "end_mask", 0),
+          (int) NodeAttrs.integer(node, "ellipsis_mask", 0),
+          (int) NodeAttrs.integer(node, "new_axis_mask", 0),
+          (int) NodeAttrs.integer(node, "shrink_axis_mask", 0));
+      masks.check();
+      return masks;
+    }
+
     /** Checked when the kernel is created. */
     void check() {
       if (Integer.bitCount(ellipsis) > 1) {
         throw new KernelException("Multiple ellipses in slice spec not allowed");
       }
     }
+  }
+
+  /**
+   * The spec of the node's begin, end and strides inputs (int16, int32 or int64 vectors of one
+   * length) against an input of shape {@code dims}.
+   *
+   * @throws KernelException TF's "Expected begin, end, and strides to be 1D equal size tensors, …"
+   */
+  static StridedSliceSpec resolve(NodeDef node, long[] dims, Masks masks, Tensor begin, Tensor end, Tensor strides) {
+    if (begin.shape().rank() != 1 || !begin.shape().equals(end.shape()) || !begin.shape().equals(strides.shape())) {
+      throw new KernelException("Expected begin, end, and strides to be 1D equal size tensors, but got shapes "
+          + begin.shape() + ", " + end.shape() + ", and " + strides.shape() + " instead.");
+    }
+    return resolve(dims, masks,
+        IndexTensors.valuesAllowingInt16(node, begin, "begin"),
+        IndexTensors.valuesAllowingInt16(node, end, "end"),
+        IndexTensors.valuesAllowingInt16(node, strides, "strides"));
   }
 
   static StridedSliceSpec resolve(long[] dims, Masks masks, long[] begin, long[] end, long[] strides) {

@@ -1,5 +1,6 @@
 package io.sparkpoint.kernels.math;
 
+import io.sparkpoint.kernels.Broadcasting;
 import io.sparkpoint.tensor.DType;
 import io.sparkpoint.tensor.Shape;
 import io.sparkpoint.tensor.Tensor;
@@ -8,7 +9,8 @@ import java.nio.ByteOrder;
 
 /**
  * The common element-wise cases computed on the JVM, straight from the tensors' bytes into the
- * result's: float32, float64, int32 and int64 operands of the same shape, or one of them a scalar.
+ * result's: float32, float64, int32 and int64 operands of the same shape, one of them a scalar, or
+ * any two shapes that broadcast (each operand then read through its broadcast index).
  * This skips two conversions to ND4J and one back, which cost more than the arithmetic itself for
  * all but huge tensors, and dominate for small ones. Results equal ND4J's and TF's: IEEE arithmetic,
  * integers wrapping at their width, NaN winning Maximum and Minimum.
@@ -18,9 +20,12 @@ final class JvmElementwise {
 
   /** The result, or null when this case is not one of the common ones. */
   static Tensor binary(BinaryOp op, Tensor x, Tensor y, DType type) {
-    boolean sameShape = x.shape().equals(y.shape());
-    if (!(sameShape || x.shape().isScalar() || y.shape().isScalar()) || !supported(op, type)) {
+    if (!supported(op, type)) {
       return null;
+    }
+    boolean sameShape = x.shape().equals(y.shape());
+    if (!(sameShape || x.shape().isScalar() || y.shape().isScalar())) {
+      return broadcast(op, x, y, type);
     }
     Shape shape = sameShape || y.shape().isScalar() ? x.shape() : y.shape();
     int n = Math.toIntExact(shape.numElements());
@@ -52,6 +57,43 @@ final class JvmElementwise {
       }
     }
     return Tensor.wrap(type, shape, out);
+  }
+
+  /** Operands of different shapes, each element read through its broadcast source index; null when the shapes don't broadcast. */
+  private static Tensor broadcast(BinaryOp op, Tensor x, Tensor y, DType type) {
+    long[] dims = Broadcasting.dims(x.shape().dims(), y.shape().dims());
+    if (dims == null) {
+      return null; // the caller reports TF's error
+    }
+    int[] xi = Broadcasting.sourceIndex(x.shape().dims(), dims);
+    int[] yi = Broadcasting.sourceIndex(y.shape().dims(), dims);
+    int n = xi.length;
+    ByteBuffer a = x.data();
+    ByteBuffer b = y.data();
+    ByteBuffer out = ByteBuffer.allocate(n * type.byteWidth()).order(ByteOrder.LITTLE_ENDIAN);
+    switch (type) {
+      case FLOAT -> {
+        for (int i = 0; i < n; i++) {
+          out.putFloat(i * 4, floats(op, a.getFloat(xi[i] * 4), b.getFloat(yi[i] * 4)));
+        }
+      }
+      case DOUBLE -> {
+        for (int i = 0; i < n; i++) {
+          out.putDouble(i * 8, doubles(op, a.getDouble(xi[i] * 8), b.getDouble(yi[i] * 8)));
+        }
+      }
+      case INT32 -> {
+        for (int i = 0; i < n; i++) {
+          out.putInt(i * 4, (int) longs(op, a.getInt(xi[i] * 4), b.getInt(yi[i] * 4)));
+        }
+      }
+      default -> {
+        for (int i = 0; i < n; i++) {
+          out.putLong(i * 8, longs(op, a.getLong(xi[i] * 8), b.getLong(yi[i] * 8)));
+        }
+      }
+    }
+    return Tensor.wrap(type, Shape.of(dims), out);
   }
 
   private static boolean supported(BinaryOp op, DType type) {

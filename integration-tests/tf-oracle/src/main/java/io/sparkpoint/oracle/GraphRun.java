@@ -36,9 +36,10 @@ import org.tensorflow.types.TString;
  * float16 and bfloat16 as the float32 they widen to). Fetches of float, int32, int64, uint8, uint16
  * and bool dtypes print; int8, int16, uint32, uint64 and complex ones have no TF Java class.
  *
- * <p>With {@code --keep-going} every fetch runs in a session run of its own, and a fetch that fails
- * gets the line {@code name \t error \t \t message} (the message on one line) instead of failing
- * the whole command: one launch then reports many expected errors.
+ * <p>With {@code --keep-going} every fetch runs in a session run of its own (after the targets, if
+ * any, ran once), and a fetch that fails gets the line {@code name \t error \t \t message} (the
+ * message on one line) instead of failing the whole command: one launch then reports many expected
+ * errors.
  *
  * <p>With {@code --runs N} the fetches run N times in the same session (stateful ops such as the
  * random ones go on with their sequences); run r's lines name the fetch {@code name#r} from the
@@ -158,11 +159,11 @@ final class GraphRun {
         default -> positional.add(a[i]);
       }
     }
-    if (positional.size() != 2 || fetches.isEmpty() || (keepGoing && !targets.isEmpty())) {
+    if (positional.size() != 2 || fetches.isEmpty()) {
       throw new IllegalArgumentException(USAGE);
     }
     GraphDef graph = readGraph(Path.of(positional.get(0)));
-    List<String> lines = keepGoing ? runEach(graph, fetches, feeds, prefix, runs) : run(graph, fetches, feeds, targets, prefix, runs);
+    List<String> lines = keepGoing ? runEach(graph, fetches, feeds, targets, prefix, runs) : run(graph, fetches, feeds, targets, prefix, runs);
     Path out = Path.of(positional.get(1)).toAbsolutePath();
     Files.createDirectories(out.getParent());
     Files.write(out, lines, StandardCharsets.UTF_8);
@@ -210,11 +211,7 @@ final class GraphRun {
   static List<String> run(GraphDef graphDef, List<String> fetches, List<Feed> feeds, List<String> targets, String prefix,
       int runs) {
     return inSession(graphDef, feeds, prefix, fedRunner -> {
-      if (!targets.isEmpty()) {
-        Session.Runner runner = fedRunner.get();
-        targets.forEach(runner::addTarget);
-        runner.run().close(); // nothing fetched
-      }
+      runTargets(fedRunner, targets);
       List<String> lines = new ArrayList<>();
       for (int r = 1; r <= runs; r++) {
         Session.Runner runner = fedRunner.get();
@@ -230,11 +227,13 @@ final class GraphRun {
   }
 
   /**
-   * Imports, then runs each fetch on its own with the feeds, {@code runs} times: one line per fetch
-   * and run, an error line when it fails.
+   * Imports, runs the targets (if any) once, then each fetch on its own with the feeds, {@code runs}
+   * times: one line per fetch and run, an error line when it fails.
    */
-  static List<String> runEach(GraphDef graphDef, List<String> fetches, List<Feed> feeds, String prefix, int runs) {
+  static List<String> runEach(GraphDef graphDef, List<String> fetches, List<Feed> feeds, List<String> targets, String prefix,
+      int runs) {
     return inSession(graphDef, feeds, prefix, fedRunner -> {
+      runTargets(fedRunner, targets);
       List<String> lines = new ArrayList<>();
       for (int r = 1; r <= runs; r++) {
         for (String fetch : fetches) {
@@ -248,6 +247,15 @@ final class GraphRun {
       }
       return lines;
     });
+  }
+
+  /** Runs the targets, if any, in one session run with the feeds. */
+  private static void runTargets(Supplier<Session.Runner> fedRunner, List<String> targets) {
+    if (!targets.isEmpty()) {
+      Session.Runner runner = fedRunner.get();
+      targets.forEach(runner::addTarget);
+      runner.run().close(); // nothing fetched
+    }
   }
 
   /** Session work: gets runners with every feed already set, returns the output lines. */

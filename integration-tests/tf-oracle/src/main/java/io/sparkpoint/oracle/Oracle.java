@@ -72,7 +72,9 @@ public final class Oracle {
         + "       Oracle run <graph.pb|.pbtxt> <valuesOut> --fetch T[,T...] [--feed NAME=DTYPE:SHAPE:VALUES]...\n"
         + "                  [--target OP]... [--import-prefix P] [--runs N]\n"
         + "       Oracle make-mlp <dir> <valuesOut>\n"
-        + "       Oracle bench-graph <graph.pb> <warmup> <iters> --random NAME=SHAPE ... --fetch T\n"
+        + "       Oracle bench-graph <graph.pb> <warmup> <iters> --random NAME=SHAPE ... [--classes NAME=SHAPE:N ...] [--init OP] [--target OP] --fetch T\n"
+        + "       Oracle make-train-mlp <dir> <gd|momentum> <feedsOut>\n"
+        + "       " + TrainRun.USAGE + "\n"
         + "       Oracle dump-ops <knownOpsFile> <out.pbtxt>";
   }
 
@@ -100,6 +102,12 @@ public final class Oracle {
         return 0;
       case "make-mlp":
         ok = MakeMlp.command(a);
+        return 0;
+      case "make-train-mlp":
+        ok = MakeTrainMlp.command(a);
+        return 0;
+      case "train":
+        ok = TrainRun.command(a);
         return 0;
       case "dump-ops":
         need(a, 2);

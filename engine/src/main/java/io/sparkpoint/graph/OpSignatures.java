@@ -1,6 +1,5 @@
-package io.sparkpoint.exec;
+package io.sparkpoint.graph;
 
-import io.sparkpoint.graph.OpRegistry;
 import io.sparkpoint.proto.AttrValue;
 import io.sparkpoint.proto.NodeDef;
 import io.sparkpoint.proto.OpDef;
@@ -14,26 +13,26 @@ import java.util.List;
  * attrs resolved): whether each is a reference (TF1 ref variables) and its dtype. Nodes of ops the
  * {@link OpRegistry} does not know have no known signature.
  */
-final class OpSignatures {
+public final class OpSignatures {
   /** One tensor of an expanded arg list; dtype null when not known. */
-  record Port(boolean ref, DType dtype) {}
+  public record Port(boolean ref, DType dtype) {}
 
   private OpSignatures() {}
 
   /** The node's input tensors, in order, or null when the op is not known. */
-  static List<Port> inputs(NodeDef node) {
+  public static List<Port> inputs(NodeDef node) {
     OpDef op = OpRegistry.standard().opDef(node.getOp());
     return op == null ? null : expand(node, op.getInputArgList());
   }
 
   /** The node's output tensors, in order, or null when the op is not known. */
-  static List<Port> outputs(NodeDef node) {
+  public static List<Port> outputs(NodeDef node) {
     OpDef op = OpRegistry.standard().opDef(node.getOp());
     return op == null ? null : expand(node, op.getOutputArgList());
   }
 
   /** The dtype of output {@code port}: from the OpDef, else (unknown ops) from a dtype or T attr; null when not known. */
-  static DType outputDType(NodeDef node, int port) {
+  public static DType outputDType(NodeDef node, int port) {
     List<Port> outputs = outputs(node);
     if (outputs != null) {
       return port < outputs.size() ? outputs.get(port).dtype() : null;
