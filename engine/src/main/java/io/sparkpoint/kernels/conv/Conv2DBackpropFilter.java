@@ -14,7 +14,8 @@ import java.util.Set;
  * {@code filter_sizes} gives. TF 2.18's CPU shape checks and messages ({@link ConvGradShape});
  * float32 and float64; NHWC; strides and SAME / VALID / EXPLICIT padding. Grouped convolutions are
  * refused, as TF's CPU kernel refuses them; dilations, which that kernel also refuses, are computed
- * here (the exact adjoint of our Conv2D).
+ * here (the exact adjoint of our Conv2D). float32 at stride 1 goes through oneDNN where it can
+ * ({@link OneDnnConvGrads}), everything else through {@link BackpropGemm}.
  */
 final class Conv2DBackpropFilter {
   static final Set<DType> TYPES = DTypeRules.FLOATS;
@@ -33,6 +34,9 @@ final class Conv2DBackpropFilter {
       ConvShape shape = ConvGradShape.of(ConvGradShape.FILTER_LABEL, input.shape(), filterShape, grad.shape(), attrs);
       if (filterShape.numElements() == 0 || input.numElements() == 0 || grad.numElements() == 0) {
         return List.of(Conv2D.zeros(type, filterShape));
+      }
+      if (OneDnnConvGrads.appliesToFilter(shape, attrs, type)) {
+        return List.of(context.fresh(OneDnnConvGrads.filter(input, grad, shape, filterShape)));
       }
       return List.of(context.fresh(new BackpropGemm(shape, type).filter(input.bytes(), grad, filterShape)));
     };

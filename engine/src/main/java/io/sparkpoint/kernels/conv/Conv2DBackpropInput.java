@@ -16,7 +16,7 @@ import java.util.Set;
  * Grouped convolutions are refused, as TF's CPU kernel refuses them; dilations, which that kernel
  * also refuses ("Current CPU implementations do not yet support dilation rates larger than 1."),
  * are computed here (the exact adjoint of our Conv2D). float32 at stride 1 goes through oneDNN
- * where it can ({@link OneDnnConv#inputGradient}), everything else through {@link BackpropGemm}.
+ * where it can ({@link OneDnnConvGrads}), everything else through {@link BackpropGemm}.
  */
 final class Conv2DBackpropInput {
   static final Set<DType> TYPES = DTypeRules.FLOATS;
@@ -36,8 +36,8 @@ final class Conv2DBackpropInput {
       if (inputShape.numElements() == 0 || grad.numElements() == 0 || filter.numElements() == 0) {
         return List.of(Conv2D.zeros(type, inputShape));
       }
-      if (OneDnnConv.appliesToInputGradient(shape, attrs, type)) {
-        return List.of(context.fresh(OneDnnConv.inputGradient(grad, filter, shape, inputShape)));
+      if (OneDnnConvGrads.appliesToInput(shape, attrs, type)) {
+        return List.of(context.fresh(OneDnnConvGrads.input(grad, filter, shape, inputShape)));
       }
       return List.of(context.fresh(new BackpropGemm(shape, type).input(grad, filter, inputShape)));
     };

@@ -37,7 +37,7 @@ final class Patches {
    * Bytes per copy from the input: a filter row of adjacent taps, or one tap. Small copies are
    * cheaper into heap buffers than native ones.
    */
-  int copyBytes() {
+  private int copyBytes() {
     boolean runs = shape.groups() == 1 && shape.cols().dilation() == 1;
     return runs ? filterRowBytes : shape.patchDepth() * width;
   }

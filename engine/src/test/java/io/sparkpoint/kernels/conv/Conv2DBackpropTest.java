@@ -7,9 +7,12 @@ import static io.sparkpoint.kernels.KernelRunner.run;
 import static io.sparkpoint.kernels.KernelRunner.string;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.sparkpoint.exec.KernelException;
+import io.sparkpoint.kernels.Nd4jRuntime;
 import io.sparkpoint.proto.NodeDef;
+import io.sparkpoint.tensor.DType;
 import io.sparkpoint.tensor.Shape;
 import io.sparkpoint.tensor.Tensor;
 import java.util.SplittableRandom;
@@ -107,14 +110,15 @@ class Conv2DBackpropTest {
   /** float32 takes other paths than float64 (oneDNN at stride 1 where it can); both must agree. */
   @ParameterizedTest(name = "{0} s{1} w{2} {3}")
   @CsvSource({
-      "SAME, 2, 3x3x2x4, ''",
+      "SAME, 2, 3x3x8x4, ''",
+      "SAME, 1, 3x3x8x4, ''",
+      "SAME, 1, 5x5x8x3, ''",
+      "SAME, 1, 2x2x8x3, ''",
       "SAME, 1, 3x3x2x4, ''",
-      "SAME, 1, 5x5x2x3, ''",
-      "SAME, 1, 2x2x2x3, ''",
-      "VALID, 1, 3x3x2x4, ''",
-      "VALID, 1, 1x1x2x4, ''",
-      "EXPLICIT, 1, 3x3x2x4, 0 0 1 1 2 2 0 0",
-      "EXPLICIT, 1, 3x3x2x4, 0 0 0 2 1 0 0 0",
+      "VALID, 1, 3x3x8x4, ''",
+      "VALID, 1, 1x1x8x4, ''",
+      "EXPLICIT, 1, 3x3x8x4, 0 0 1 1 2 2 0 0",
+      "EXPLICIT, 1, 3x3x8x4, 0 0 0 2 1 0 0 0",
   })
   void float32MatchesFloat64(String padding, long stride, String w, String explicit) {
     NodeDef.Builder attrs = node("Conv2D").putAttr("padding", string(padding))
@@ -123,13 +127,15 @@ class Conv2DBackpropTest {
       attrs.putAttr("explicit_paddings", integers(java.util.Arrays.stream(explicit.split(" ")).mapToLong(Long::parseLong).toArray()));
     }
     long[] wd = dims(w);
-    Tensor x = Tensor.ofFloats(Shape.of(2, 6, 7, 2), wave(168, 0.3));
+    int depth = Math.toIntExact(wd[2]);
+    Tensor x = Tensor.ofFloats(Shape.of(2, 6, 7, depth), wave(84 * depth, 0.3));
     Tensor filter = Tensor.ofFloats(Shape.of(wd), wave(Math.toIntExact(Shape.of(wd).numElements()), 0.7));
     Shape out = run(attrs.clone(), x, filter).shape();
     Tensor g = Tensor.ofFloats(out, wave(Math.toIntExact(out.numElements()), 0.2));
     NodeDef.Builder input = attrs.clone().setOp("Conv2DBackpropInput");
     NodeDef.Builder filterGrad = attrs.clone().setOp("Conv2DBackpropFilter");
-    assertNear(run(input.clone(), sizes(2, 6, 7, 2), filter, g), run(input.clone(), sizes(2, 6, 7, 2), widen(filter), widen(g)));
+    Tensor inputSizes = sizes(2, 6, 7, depth);
+    assertNear(run(input.clone(), inputSizes, filter, g), run(input.clone(), inputSizes, widen(filter), widen(g)));
     assertNear(run(filterGrad.clone(), x, sizes(toInts(wd)), g), run(filterGrad.clone(), widen(x), sizes(toInts(wd)), widen(g)));
   }
 
@@ -138,6 +144,24 @@ class Conv2DBackpropTest {
     for (int i = 0; i < floats.numElements(); i++) {
       assertThat(floats.doubleAt(i)).as("element %d", i).isCloseTo(doubles.doubleAt(i), org.assertj.core.data.Offset.offset(1e-5));
     }
+  }
+
+  @Test
+  void theBenchmarkShapesGoThroughOneDnnWhereItIsFaster() {
+    assumeTrue(Nd4jRuntime.oneDnn(), "ND4J runs its oneDNN build");
+    ConvAttrs same = new ConvAttrs(1, 1, 1, 1, Padding.SAME, 0, 0, 0, 0);
+    ConvShape layer1 = ConvShape.of(Shape.of(64, 28, 28, 1), Shape.of(5, 5, 1, 32), same);
+    ConvShape layer2 = ConvShape.of(Shape.of(64, 14, 14, 32), Shape.of(5, 5, 32, 64), same);
+    assertThat(OneDnnConvGrads.appliesToFilter(layer1, same, DType.FLOAT)).isTrue();
+    assertThat(OneDnnConvGrads.appliesToInput(layer1, same, DType.FLOAT)).as("one input channel: col2im").isFalse();
+    assertThat(OneDnnConvGrads.appliesToFilter(layer2, same, DType.FLOAT)).isTrue();
+    assertThat(OneDnnConvGrads.appliesToInput(layer2, same, DType.FLOAT)).isTrue();
+    assertThat(OneDnnConvGrads.appliesToInput(layer2, same, DType.DOUBLE)).isFalse();
+    ConvAttrs strided = new ConvAttrs(2, 2, 1, 1, Padding.SAME, 0, 0, 0, 0);
+    ConvShape layer2Strided = ConvShape.of(Shape.of(64, 14, 14, 32), Shape.of(5, 5, 32, 64), strided);
+    assertThat(OneDnnConvGrads.appliesToFilter(layer2Strided, strided, DType.FLOAT)).isFalse();
+    ConvShape even = ConvShape.of(Shape.of(64, 14, 14, 32), Shape.of(4, 4, 32, 64), same);
+    assertThat(OneDnnConvGrads.appliesToInput(even, same, DType.FLOAT)).as("SAME pads an even kernel unevenly").isFalse();
   }
 
   @Test

@@ -7,6 +7,7 @@ import static io.sparkpoint.kernels.KernelRunner.string;
 import io.sparkpoint.kernels.KernelRunner;
 import io.sparkpoint.kernels.NdArrays;
 import io.sparkpoint.proto.NodeDef;
+import io.sparkpoint.tensor.DType;
 import io.sparkpoint.tensor.Shape;
 import io.sparkpoint.tensor.Tensor;
 import java.util.Arrays;
@@ -20,9 +21,10 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * A rough timing of the benchmark CNN's backward kernels (not a test, not JMH), batch 64, float32:
  * conv 5x5x1x32 SAME on 28x28 and 5x5x32x64 SAME on 14x14 (filter and input gradients), max pool
- * 2x2 stride 2 on 64x28x28x32 and 64x14x14x64, and the same avg pools; ours (through the kernels)
- * and libnd4j's conv2d_bp, deconv2d, maxpool2d_bp and avgpool2d_bp for comparison (arrays already
- * in ND4J). Prints the median and best of {@code repeats} runs after warm-up. Run from the engine
+ * 2x2 stride 2 on 64x28x28x32 and 64x14x14x64, and the same avg pools. Each kernel as it runs, then
+ * the options it chose among: (a) im2col / col2im around ND4J's gemm, (b) libnd4j's conv2d_bp,
+ * deconv2d, maxpool2d_bp and avgpool2d_bp (arrays already in ND4J), (c) our oneDNN formulations
+ * and JVM loops. Prints the median and best of {@code repeats} runs after warm-up. Run from the engine
  * module with {@code java -cp target/test-classes:target/classes:<classpath>
  * io.sparkpoint.kernels.conv.ConvBackwardTiming [repeats]}.
  */
@@ -42,35 +44,40 @@ public final class ConvBackwardTiming {
       Tensor inputSizes = Tensor.ofInts(Shape.of(4), 64, size, size, in);
       Tensor filterSizes = Tensor.ofInts(Shape.of(4), 5, 5, in, out);
       String name = "conv " + layer + " (64x" + size + "x" + size + "x" + in + ", 5x5x" + in + "x" + out + ")";
-      report(name + " Conv2DBackpropFilter", repeats,
+      ConvShape shape = ConvShape.of(x.shape(), w.shape(), new ConvAttrs(1, 1, 1, 1, Padding.SAME, 0, 0, 0, 0));
+      report(name + " Conv2DBackpropFilter kernel", repeats,
           () -> KernelRunner.run(conv("Conv2DBackpropFilter"), x, filterSizes, g));
-      report(name + " Conv2DBackpropInput", repeats,
+      report("  (a) im2col + ND4J gemm (BackpropGemm)", repeats,
+          () -> new BackpropGemm(shape, DType.FLOAT).filter(x.bytes(), g, w.shape()));
+      report("  (c) oneDNN conv2d of the transposed input and gradient (OneDnnConvGrads)", repeats,
+          () -> OneDnnConvGrads.filter(x, g, shape, w.shape()));
+      report(name + " Conv2DBackpropInput kernel", repeats,
           () -> KernelRunner.run(conv("Conv2DBackpropInput"), inputSizes, w, g));
+      report("  (a) ND4J gemm + col2im (BackpropGemm)", repeats,
+          () -> new BackpropGemm(shape, DType.FLOAT).input(g, w, x.shape()));
+      report("  (c) oneDNN conv2d of the gradient with the rotated filter (OneDnnConvGrads)", repeats,
+          () -> OneDnnConvGrads.input(g, w, shape, x.shape()));
       INDArray xs = NdArrays.toNd4j(x);
       INDArray ws = NdArrays.toNd4j(w);
       INDArray gs = NdArrays.toNd4j(g);
-      report("  libnd4j conv2d_bp (both gradients)", repeats, () -> nativeOp("conv2d_bp", new INDArray[] {xs, ws, gs},
+      report("  (b) libnd4j conv2d_bp (both gradients)", repeats, () -> nativeOp("conv2d_bp", new INDArray[] {xs, ws, gs},
           new INDArray[] {Nd4j.create(DataType.FLOAT, xs.shape()), Nd4j.create(DataType.FLOAT, ws.shape())},
           5, 5, 1, 1, 0, 0, 1, 1, 1, 1, 0));
-      INDArray flipped = NdArrays.toNd4j(flip(w));
-      report("  libnd4j conv2d of out_backprop, flipped filter (input gradient)", repeats, () -> nativeOp("conv2d",
-          new INDArray[] {gs, flipped}, new INDArray[] {Nd4j.create(DataType.FLOAT, xs.shape())},
-          5, 5, 1, 1, 0, 0, 1, 1, 1, 1, 0));
-      report("  libnd4j deconv2d (input gradient)", repeats, () -> nativeOp("deconv2d", new INDArray[] {gs, ws},
+      report("  (b) libnd4j deconv2d (input gradient)", repeats, () -> nativeOp("deconv2d", new INDArray[] {gs, ws},
           new INDArray[] {Nd4j.create(DataType.FLOAT, xs.shape())}, 5, 5, 1, 1, 0, 0, 1, 1, 1, 1, 0));
 
       Tensor pooled = uniform(random, 64, size / 2, size / 2, out);
       Tensor poolGrad = uniform(random, 64, size / 2, size / 2, out);
       Tensor poolInput = uniform(random, 64, size, size, out);
       String pool = "pool " + layer + " (64x" + size + "x" + size + "x" + out + ", 2x2 s2 SAME)";
-      report(pool + " MaxPoolGrad", repeats, () -> KernelRunner.run(pool("MaxPoolGrad"), poolInput, pooled, poolGrad));
+      report(pool + " MaxPoolGrad (c) JVM loops", repeats, () -> KernelRunner.run(pool("MaxPoolGrad"), poolInput, pooled, poolGrad));
       Tensor poolShape = Tensor.ofInts(Shape.of(4), 64, size, size, out);
-      report(pool + " AvgPoolGrad", repeats, () -> KernelRunner.run(pool("AvgPoolGrad"), poolShape, poolGrad));
+      report(pool + " AvgPoolGrad (c) JVM loops", repeats, () -> KernelRunner.run(pool("AvgPoolGrad"), poolShape, poolGrad));
       INDArray pi = NdArrays.toNd4j(poolInput);
       INDArray pg = NdArrays.toNd4j(poolGrad);
-      report("  libnd4j maxpool2d_bp", repeats, () -> nativeOp("maxpool2d_bp", new INDArray[] {pi, pg},
+      report("  (b) libnd4j maxpool2d_bp", repeats, () -> nativeOp("maxpool2d_bp", new INDArray[] {pi, pg},
           new INDArray[] {Nd4j.create(DataType.FLOAT, pi.shape())}, 2, 2, 2, 2, 0, 0, 1, 1, 1, 0, 1));
-      report("  libnd4j avgpool2d_bp", repeats, () -> nativeOp("avgpool2d_bp", new INDArray[] {pi, pg},
+      report("  (b) libnd4j avgpool2d_bp", repeats, () -> nativeOp("avgpool2d_bp", new INDArray[] {pi, pg},
           new INDArray[] {Nd4j.create(DataType.FLOAT, pi.shape())}, 2, 2, 2, 2, 0, 0, 1, 1, 1, 0, 1));
     }
   }
@@ -90,24 +97,6 @@ public final class ConvBackwardTiming {
       output.close();
     }
     return null;
-  }
-
-  /** The filter [h, w, i, o] turned into the input gradient's [h, w, o, i], rotated by 180 degrees. */
-  private static Tensor flip(Tensor filter) {
-    long[] d = filter.shape().dims();
-    float[] out = new float[Math.toIntExact(filter.numElements())];
-    for (int i = 0; i < d[0]; i++) {
-      for (int j = 0; j < d[1]; j++) {
-        for (int c = 0; c < d[2]; c++) {
-          for (int o = 0; o < d[3]; o++) {
-            long from = ((i * d[1] + j) * d[2] + c) * d[3] + o;
-            long to = (((d[0] - 1 - i) * d[1] + (d[1] - 1 - j)) * d[3] + o) * d[2] + c;
-            out[(int) to] = (float) filter.doubleAt(from);
-          }
-        }
-      }
-    }
-    return Tensor.ofFloats(Shape.of(d[0], d[1], d[3], d[2]), out);
   }
 
   private static Tensor uniform(SplittableRandom random, long... dims) {
