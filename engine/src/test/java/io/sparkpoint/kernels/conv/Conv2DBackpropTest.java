@@ -1,6 +1,8 @@
 package io.sparkpoint.kernels.conv;
 
 import static io.sparkpoint.kernels.KernelRunner.assertClose;
+import static io.sparkpoint.kernels.conv.Adjoints.dot;
+import static io.sparkpoint.kernels.conv.Adjoints.random;
 import static io.sparkpoint.kernels.KernelRunner.integers;
 import static io.sparkpoint.kernels.KernelRunner.node;
 import static io.sparkpoint.kernels.KernelRunner.run;
@@ -255,23 +257,6 @@ class Conv2DBackpropTest {
 
   private static int[] toInts(long[] values) {
     return java.util.Arrays.stream(values).mapToInt(Math::toIntExact).toArray();
-  }
-
-  private static Tensor random(SplittableRandom random, long... dims) {
-    Shape shape = Shape.of(dims);
-    double[] values = new double[Math.toIntExact(shape.numElements())];
-    for (int i = 0; i < values.length; i++) {
-      values[i] = random.nextDouble(-1, 1);
-    }
-    return Tensor.ofDoubles(shape, values);
-  }
-
-  private static double dot(Tensor a, Tensor b) {
-    double sum = 0;
-    for (int i = 0; i < a.numElements(); i++) {
-      sum += a.doubleAt(i) * b.doubleAt(i);
-    }
-    return sum;
   }
 
   private static Tensor widen(Tensor floats) {

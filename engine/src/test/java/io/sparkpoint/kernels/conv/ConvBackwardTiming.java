@@ -3,6 +3,8 @@ package io.sparkpoint.kernels.conv;
 import static io.sparkpoint.kernels.KernelRunner.integers;
 import static io.sparkpoint.kernels.KernelRunner.node;
 import static io.sparkpoint.kernels.KernelRunner.string;
+import static io.sparkpoint.kernels.conv.ConvForwardTiming.report;
+import static io.sparkpoint.kernels.conv.ConvForwardTiming.uniform;
 
 import io.sparkpoint.kernels.KernelRunner;
 import io.sparkpoint.kernels.NdArrays;
@@ -10,9 +12,7 @@ import io.sparkpoint.proto.NodeDef;
 import io.sparkpoint.tensor.DType;
 import io.sparkpoint.tensor.Shape;
 import io.sparkpoint.tensor.Tensor;
-import java.util.Arrays;
 import java.util.SplittableRandom;
-import java.util.function.Supplier;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
@@ -97,28 +97,5 @@ public final class ConvBackwardTiming {
       output.close();
     }
     return null;
-  }
-
-  private static Tensor uniform(SplittableRandom random, long... dims) {
-    Shape shape = Shape.of(dims);
-    float[] values = new float[Math.toIntExact(shape.numElements())];
-    for (int i = 0; i < values.length; i++) {
-      values[i] = (float) (random.nextDouble() * 2 - 1);
-    }
-    return Tensor.ofFloats(shape, values);
-  }
-
-  private static void report(String what, int repeats, Supplier<Object> run) {
-    for (int i = 0; i < 3; i++) {
-      run.get();
-    }
-    double[] ms = new double[repeats];
-    for (int i = 0; i < repeats; i++) {
-      long start = System.nanoTime();
-      run.get();
-      ms[i] = (System.nanoTime() - start) / 1e6;
-    }
-    Arrays.sort(ms);
-    System.out.printf("%-75s median %7.1f ms  best %7.1f ms  (%d runs)%n", what, ms[repeats / 2], ms[0], repeats);
   }
 }

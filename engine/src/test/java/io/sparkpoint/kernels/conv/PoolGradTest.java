@@ -1,6 +1,8 @@
 package io.sparkpoint.kernels.conv;
 
 import static io.sparkpoint.kernels.KernelRunner.assertClose;
+import static io.sparkpoint.kernels.conv.Adjoints.dot;
+import static io.sparkpoint.kernels.conv.Adjoints.random;
 import static io.sparkpoint.kernels.KernelRunner.integers;
 import static io.sparkpoint.kernels.KernelRunner.node;
 import static io.sparkpoint.kernels.KernelRunner.run;
@@ -212,22 +214,5 @@ class PoolGradTest {
 
   private static Tensor shape(int... dims) {
     return Tensor.ofInts(Shape.of(4), dims);
-  }
-
-  private static Tensor random(SplittableRandom random, long... dims) {
-    Shape shape = Shape.of(dims);
-    double[] values = new double[Math.toIntExact(shape.numElements())];
-    for (int i = 0; i < values.length; i++) {
-      values[i] = random.nextDouble(-1, 1);
-    }
-    return Tensor.ofDoubles(shape, values);
-  }
-
-  private static double dot(Tensor a, Tensor b) {
-    double sum = 0;
-    for (int i = 0; i < a.numElements(); i++) {
-      sum += a.doubleAt(i) * b.doubleAt(i);
-    }
-    return sum;
   }
 }
