@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
+import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
 
 /**
@@ -48,57 +49,59 @@ final class AvgPoolGrad {
   static Tensor gradient(Shape input, Tensor grad, Window rows, Window cols) {
     AvgPoolGrad pool = new AvgPoolGrad(input, rows, cols);
     DType type = grad.dtype();
-    int size = Math.toIntExact(input.numElements());
     ByteBuffer g = grad.data();
     ByteBuffer result = ByteBuffer.allocate(Math.toIntExact(Tensor.byteSize(type, input))).order(ByteOrder.LITTLE_ENDIAN);
-    if (type == DType.FLOAT) {
-      float[] out = new float[size];
-      IntStream.range(0, (int) input.dim(0)).parallel().forEach(n -> pool.floats(g.asFloatBuffer(), out, n));
-      result.asFloatBuffer().put(out);
-    } else if (type == DType.DOUBLE) {
-      double[] out = new double[size];
-      IntStream.range(0, (int) input.dim(0)).parallel().forEach(n -> pool.doubles(g.asDoubleBuffer(), out, n));
-      result.asDoubleBuffer().put(out);
-    } else {
-      throw new IllegalArgumentException("AvgPoolGrad has no JVM loop for " + type.pythonName());
-    }
+    IntConsumer image = switch (type) {
+      case FLOAT -> n -> pool.floats(g.asFloatBuffer(), result.asFloatBuffer(), n);
+      case DOUBLE -> n -> pool.doubles(g.asDoubleBuffer(), result.asDoubleBuffer(), n);
+      default -> throw new IllegalArgumentException("AvgPoolGrad has no JVM loop for " + type.pythonName());
+    };
+    IntStream.range(0, (int) input.dim(0)).parallel().forEach(image);
     return Tensor.wrap(type, input, result);
   }
 
-  private void floats(FloatBuffer grad, float[] out, int image) {
-    float[] values = new float[depth];
+  // One loop per element type over the outputs of one image, in order, into an array of the image.
+
+  private void floats(FloatBuffer grad, FloatBuffer result, int image) {
+    float[] g = new float[outRows * outCols * depth];
+    float[] out = new float[inRows * inCols * depth];
+    grad.get(image * g.length, g);
     for (int r = 0; r < outRows; r++) {
       for (int c = 0; c < outCols; c++) {
         float coefficient = (float) (1.0 / (rowSize[r] * colSize[c]));
-        grad.get(((image * outRows + r) * outCols + c) * depth, values);
+        int from = (r * outCols + c) * depth;
         for (int ih = rowStart[r]; ih < rowStart[r] + rowSize[r]; ih++) {
           for (int iw = colStart[c]; iw < colStart[c] + colSize[c]; iw++) {
-            int at = ((image * inRows + ih) * inCols + iw) * depth;
+            int at = (ih * inCols + iw) * depth;
             for (int d = 0; d < depth; d++) {
-              out[at + d] += values[d] * coefficient;
+              out[at + d] += g[from + d] * coefficient;
             }
           }
         }
       }
     }
+    result.put(image * out.length, out);
   }
 
-  private void doubles(DoubleBuffer grad, double[] out, int image) {
-    double[] values = new double[depth];
+  private void doubles(DoubleBuffer grad, DoubleBuffer result, int image) {
+    double[] g = new double[outRows * outCols * depth];
+    double[] out = new double[inRows * inCols * depth];
+    grad.get(image * g.length, g);
     for (int r = 0; r < outRows; r++) {
       for (int c = 0; c < outCols; c++) {
         double coefficient = 1.0 / (rowSize[r] * colSize[c]);
-        grad.get(((image * outRows + r) * outCols + c) * depth, values);
+        int from = (r * outCols + c) * depth;
         for (int ih = rowStart[r]; ih < rowStart[r] + rowSize[r]; ih++) {
           for (int iw = colStart[c]; iw < colStart[c] + colSize[c]; iw++) {
-            int at = ((image * inRows + ih) * inCols + iw) * depth;
+            int at = (ih * inCols + iw) * depth;
             for (int d = 0; d < depth; d++) {
-              out[at + d] += values[d] * coefficient;
+              out[at + d] += g[from + d] * coefficient;
             }
           }
         }
       }
     }
+    result.put(image * out.length, out);
   }
 
   /** TF's GetBroadcastSize for every output of {@code window}. */

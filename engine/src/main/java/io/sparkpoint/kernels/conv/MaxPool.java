@@ -75,57 +75,79 @@ final class MaxPool {
     return Tensor.wrap(type, input.shape(), result);
   }
 
-  // The gradient loops, per element type: for each output of one image, in order, the arg max of
-  // each channel over the window's taps, then the gradient added there.
+  // The gradient loops, per element type, on one image copied into arrays: for each output, in
+  // order, the arg max of each channel over the window's taps, then the gradient added there.
 
-  private void floatGradient(FloatBuffer in, FloatBuffer grad, FloatBuffer out, int image) {
+  private void floatGradient(FloatBuffer input, FloatBuffer grad, FloatBuffer result, int image) {
+    int size = inRows * inCols * depth;
+    int outputs = (int) (rows.output() * cols.output());
+    float[] in = new float[size];
+    float[] g = new float[outputs * depth];
+    float[] out = new float[size];
+    input.get(image * size, in);
+    grad.get(firstOutput(image), g);
     float[] max = new float[depth];
     int[] at = new int[depth];
     int[] taps = new int[(int) (rows.filter() * cols.filter())];
-    for (int g = firstOutput(image), o = 0; o < rows.output() * cols.output(); o++, g += depth) {
-      int count = taps(image, o, taps);
-      for (int c = 0; count > 0 && c < depth; c++) {
-        max[c] = in.get(taps[0] + c);
+    for (int o = 0; o < outputs; o++) {
+      int count = taps(0, o, taps);
+      if (count == 0) {
+        continue;
+      }
+      for (int c = 0; c < depth; c++) {
+        max[c] = in[taps[0] + c];
         at[c] = taps[0] + c;
       }
       for (int t = 1; t < count; t++) {
-        for (int c = 0; c < depth; c++) {
-          float v = in.get(taps[t] + c);
+        for (int c = 0, tap = taps[t]; c < depth; c++) {
+          float v = in[tap + c];
           if (max[c] < v) {
             max[c] = v;
-            at[c] = taps[t] + c;
+            at[c] = tap + c;
           }
         }
       }
-      for (int c = 0; count > 0 && c < depth; c++) {
-        out.put(at[c], out.get(at[c]) + grad.get(g + c));
+      for (int c = 0; c < depth; c++) {
+        out[at[c]] += g[o * depth + c];
       }
     }
+    result.put(image * size, out);
   }
 
-  private void doubleGradient(DoubleBuffer in, DoubleBuffer grad, DoubleBuffer out, int image) {
+  private void doubleGradient(DoubleBuffer input, DoubleBuffer grad, DoubleBuffer result, int image) {
+    int size = inRows * inCols * depth;
+    int outputs = (int) (rows.output() * cols.output());
+    double[] in = new double[size];
+    double[] g = new double[outputs * depth];
+    double[] out = new double[size];
+    input.get(image * size, in);
+    grad.get(firstOutput(image), g);
     double[] max = new double[depth];
     int[] at = new int[depth];
     int[] taps = new int[(int) (rows.filter() * cols.filter())];
-    for (int g = firstOutput(image), o = 0; o < rows.output() * cols.output(); o++, g += depth) {
-      int count = taps(image, o, taps);
-      for (int c = 0; count > 0 && c < depth; c++) {
-        max[c] = in.get(taps[0] + c);
+    for (int o = 0; o < outputs; o++) {
+      int count = taps(0, o, taps);
+      if (count == 0) {
+        continue;
+      }
+      for (int c = 0; c < depth; c++) {
+        max[c] = in[taps[0] + c];
         at[c] = taps[0] + c;
       }
       for (int t = 1; t < count; t++) {
-        for (int c = 0; c < depth; c++) {
-          double v = in.get(taps[t] + c);
+        for (int c = 0, tap = taps[t]; c < depth; c++) {
+          double v = in[tap + c];
           if (max[c] < v) {
             max[c] = v;
-            at[c] = taps[t] + c;
+            at[c] = tap + c;
           }
         }
       }
-      for (int c = 0; count > 0 && c < depth; c++) {
-        out.put(at[c], out.get(at[c]) + grad.get(g + c));
+      for (int c = 0; c < depth; c++) {
+        out[at[c]] += g[o * depth + c];
       }
     }
+    result.put(image * size, out);
   }
 
   // One loop per element type over the outputs of one image, in order; taps() gives each
