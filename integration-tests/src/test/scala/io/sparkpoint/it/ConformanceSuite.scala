@@ -41,7 +41,7 @@ abstract class ConformanceSuite(cases: Seq[KernelConformance.KCase]) extends Any
    */
   private lazy val tf: Map[String, Either[String, TfOut]] = {
     val run = combos.values.filter(_.skip.isEmpty).toSeq.sortBy(c => (c.index, c.prefix))
-    val (failing, passing) = run.partition(_.c.error.nonEmpty)
+    val (failing, passing) = run.partition(c => c.c.error.nonEmpty || c.c.tfRefuses.nonEmpty)
     val graphDef = graph.toGraphDef()
     runTf(graphDef, passing, launches) ++ runTf(graphDef, failing, launches, keepGoing = true)
   }
@@ -54,7 +54,15 @@ abstract class ConformanceSuite(cases: Seq[KernelConformance.KCase]) extends Any
       val theirs = combo.runFetches.map(f => tf.getOrElse(f, tf.getOrElse(combo.prefix, Left(s"TF did not return $f"))))
       val clue = s"${combo.prefix}: ${c.op} ${c.attrs.map { case (k, v) => s"$k=$v" }.mkString(" ")}; inputs ${describeInputs(combo)}"
       withClue(clue + "\n") {
-        if (c.error.nonEmpty) combo.ours match {
+        if (c.tfRefuses.nonEmpty) combo.ours match {
+          case Left(error) => fail(s"our kernel failed where TF alone refuses ('${c.tfRefuses}'): $error")
+          case Right(_) =>
+            theirs.collectFirst { case Left(e) => e } match {
+              case Some(tfError) => withClue(s"TF's error: $tfError\n")(tfError should include(c.tfRefuses))
+              case None => fail(s"TF succeeded where it must refuse with '${c.tfRefuses}'")
+            }
+            compared.incrementAndGet()
+        } else if (c.error.nonEmpty) combo.ours match {
           case Right(_) => fail(s"our kernel succeeded where it must fail with '${c.error}'")
           case Left(error) =>
             error should include(c.error)

@@ -36,10 +36,10 @@ object ConvConformanceSuite {
     AttrValue.newBuilder().setList(list).build()
   }
 
-  private def s4(h: Long, w: Long): AttrValue = ilist(1, h, w, 1)
+  def s4(h: Long, w: Long): AttrValue = ilist(1, h, w, 1)
 
   /** Large inputs become Const nodes: fed values travel on the oracle's command line, which has a length limit. */
-  private def sized(in: In): In = if (in.shape.product > 2000) in.copy(const = true) else in
+  def sized(in: In): In = if (in.shape.product > 2000) in.copy(const = true) else in
 
   /** Conv2D of an input and a filter (values in [-3, 3)); `attrs` after T, strides and padding. */
   def conv(x: Seq[Long], w: Seq[Long], padding: String, strides: (Long, Long) = (1, 1), attrs: Seq[(String, Any)] = Nil,

@@ -69,16 +69,23 @@ object KernelConformance {
   case object Accumulating extends Family
   /** Within `n` units in the last place of TF's value (float dtypes); exact for integers. */
   final case class Ulps(n: Int) extends Family
+  /**
+   * Accumulating for sums of `terms` (> 400) products: rounding differences between two summation orders grow with
+   * the square root of the length, so the tolerance is Accumulating's times sqrt(terms / 400).
+   */
+  final case class LongSums(terms: Int) extends Family
 
   /**
    * One op. `outputs` = number of outputs fetched (0: run as a target after its inputs, given as control inputs).
    * `error`, when set, is a gist both our kernel's and TensorFlow's errors must contain: the case must fail.
    * `tfError` replaces `error` for TensorFlow's message where TF's graph import refuses the case before its kernel runs.
    * `runs` > 1 fetches them that many times in the same session (stateful ops go on with their sequences).
+   * `tfRefuses`, when set, is a gist TensorFlow's error must contain where its CPU kernel refuses what ours computes
+   * (a documented extension, e.g. dilated convolution gradients): our kernel must succeed and TF must fail.
    */
   final case class KCase(op: String, ins: Seq[In], dtypes: Seq[DType], family: Family = Arith,
       attrs: Seq[(String, Any)] = Seq("T" -> Dt), outputs: Int = 1, label: String = "", error: String = "", runs: Int = 1,
-      tfError: String = "") {
+      tfError: String = "", tfRefuses: String = "") {
     /** What TensorFlow's error must contain: `tfError` where TF refuses it earlier, in other words (graph import), else `error`. */
     def tfGist: String = if (tfError.nonEmpty) tfError else error
     def name: String = s"$op${if (label.isEmpty) "" else s" ($label)"} ${ins.map(_.shape.mkString("[", ",", "]")).mkString(" ")}".trim
@@ -284,6 +291,7 @@ object KernelConformance {
     case (Arith, DType.FLOAT) => math.max(1e-6 * math.abs(expected), 1e-6)
     case (Transcendental, DType.FLOAT) => math.max(math.max(1e-6 * math.abs(expected), 1e-6), 4 * math.ulp(expected.toFloat).toDouble)
     case (Accumulating, DType.FLOAT) => math.max(1e-6 * math.max(math.abs(expected), maxAbs), 1e-6)
+    case (LongSums(n), _) => math.sqrt(math.max(1.0, n / 400.0)) * tolerance(Accumulating, dtype, expected, maxAbs)
     case (Accumulating, _) => math.max(1e-12 * math.max(math.abs(expected), maxAbs), 1e-12)
     case (_, _) => math.max(1e-12 * math.abs(expected), 1e-12)
   }

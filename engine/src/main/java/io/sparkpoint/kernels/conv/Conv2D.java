@@ -44,7 +44,8 @@ final class Conv2D {
     };
   }
 
-  private static Tensor zeros(DType type, Shape shape) {
+  /** A tensor of zeros. */
+  static Tensor zeros(DType type, Shape shape) {
     ByteBuffer bytes = ByteBuffer.allocate(Math.toIntExact(Tensor.byteSize(type, shape))).order(ByteOrder.LITTLE_ENDIAN);
     return Tensor.wrap(type, shape, bytes);
   }

@@ -13,12 +13,15 @@ record ConvAttrs(int strideRows, int strideCols, int dilationRows, int dilationC
     long padTop, long padBottom, long padLeft, long padRight) {
 
   static ConvAttrs of(NodeDef node) {
+    return of(node, "The Conv2D op currently only supports the NHWC tensor format on the CPU. The op was given the format: ");
+  }
+
+  /** The attrs of a Conv2D or of its gradients; {@code nchwMessage}, followed by the format, refuses any but NHWC. */
+  static ConvAttrs of(NodeDef node, String nchwMessage) {
     String format = NodeAttrs.string(node, "data_format", "NHWC");
     if (!format.equals("NHWC")) {
       // TF's CPU kernel refuses NCHW too (at run time); we refuse it before any run.
-      throw new KernelException(
-          "The Conv2D op currently only supports the NHWC tensor format on the CPU. The op was given the format: "
-              + format);
+      throw new KernelException(nchwMessage + format);
     }
     long[] dilations = NodeAttrs.integers(node, "dilations");
     if (dilations.length == 0) {
@@ -40,7 +43,7 @@ record ConvAttrs(int strideRows, int strideCols, int dilationRows, int dilationC
   }
 
   /** explicit_paddings checked as TF's CheckValidPadding does; all zeros unless EXPLICIT. */
-  private static long[] explicitPaddings(NodeDef node, Padding padding) {
+  static long[] explicitPaddings(NodeDef node, Padding padding) {
     long[] values = NodeAttrs.integers(node, "explicit_paddings");
     if (padding != Padding.EXPLICIT) {
       require(values.length == 0, "explicit_paddings attribute must be empty if the padding attribute is not EXPLICIT");

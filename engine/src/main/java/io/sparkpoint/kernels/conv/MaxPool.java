@@ -17,8 +17,8 @@ import java.util.stream.IntStream;
  * MaxPool on the JVM, as TF's CPU kernel computes it: each window starts at the dtype's lowest
  * finite value and takes every larger element inside the input (padding never takes part, NaN
  * never wins), so a window of -inf gives -FLT_MAX, as in TF. libnd4j's maxpool2d starts from other
- * values (for int32, -MAX_VALUE), hence this kernel. Reads the input in place; images run in
- * parallel.
+ * values (for int32, -MAX_VALUE), hence this kernel. Also MaxPoolGrad ({@link #gradient}). Reads
+ * the input in place; images run in parallel.
  */
 final class MaxPool {
   private final Window rows;
@@ -50,6 +50,104 @@ final class MaxPool {
     };
     IntStream.range(0, (int) input.shape().dim(0)).parallel().forEach(image);
     return Tensor.wrap(type, out, result);
+  }
+
+  /**
+   * MaxPoolGrad of float32 or float64 {@code input} (NHWC) as TF's CPU kernel computes it: the
+   * gradient of each window goes to one element, the first of its in-bounds elements in row-major
+   * order unless a later one is strictly larger (ties keep the earlier; NaN never takes over, yet a
+   * NaN first element keeps the gradient); gradients landing on one element add up in output order.
+   * TF recomputes the maxima from the input, so the forward output is not needed.
+   */
+  static Tensor gradient(Tensor input, Tensor grad, Window rows, Window cols) {
+    MaxPool pool = new MaxPool(input.shape(), rows, cols);
+    DType type = input.dtype();
+    ByteBuffer in = input.data();
+    ByteBuffer g = grad.data();
+    ByteBuffer result = ByteBuffer.allocate(Math.toIntExact(Tensor.byteSize(type, input.shape())))
+        .order(ByteOrder.LITTLE_ENDIAN);
+    IntConsumer image = switch (type) {
+      case FLOAT -> n -> pool.floatGradient(in.asFloatBuffer(), g.asFloatBuffer(), result.asFloatBuffer(), n);
+      case DOUBLE -> n -> pool.doubleGradient(in.asDoubleBuffer(), g.asDoubleBuffer(), result.asDoubleBuffer(), n);
+      default -> throw new IllegalArgumentException("MaxPoolGrad has no JVM loop for " + type.pythonName());
+    };
+    IntStream.range(0, (int) input.shape().dim(0)).parallel().forEach(image);
+    return Tensor.wrap(type, input.shape(), result);
+  }
+
+  // The gradient loops, per element type, on one image copied into arrays: for each output, in
+  // order, the arg max of each channel over the window's taps, then the gradient added there.
+
+  private void floatGradient(FloatBuffer input, FloatBuffer grad, FloatBuffer result, int image) {
+    int size = inRows * inCols * depth;
+    int outputs = (int) (rows.output() * cols.output());
+    float[] in = new float[size];
+    float[] g = new float[outputs * depth];
+    float[] out = new float[size];
+    input.get(image * size, in);
+    grad.get(firstOutput(image), g);
+    float[] max = new float[depth];
+    int[] at = new int[depth];
+    int[] taps = new int[(int) (rows.filter() * cols.filter())];
+    for (int o = 0; o < outputs; o++) {
+      int count = taps(0, o, taps);
+      if (count == 0) {
+        continue;
+      }
+      for (int c = 0; c < depth; c++) {
+        max[c] = in[taps[0] + c];
+        at[c] = taps[0] + c;
+      }
+      for (int t = 1; t < count; t++) {
+        for (int c = 0, tap = taps[t]; c < depth; c++) {
+          float v = in[tap + c];
+          if (max[c] < v) {
+            max[c] = v;
+            at[c] = tap + c;
+          }
+        }
+      }
+      for (int c = 0; c < depth; c++) {
+        out[at[c]] += g[o * depth + c];
+      }
+    }
+    result.put(image * size, out);
+  }
+
+  private void doubleGradient(DoubleBuffer input, DoubleBuffer grad, DoubleBuffer result, int image) {
+    int size = inRows * inCols * depth;
+    int outputs = (int) (rows.output() * cols.output());
+    double[] in = new double[size];
+    double[] g = new double[outputs * depth];
+    double[] out = new double[size];
+    input.get(image * size, in);
+    grad.get(firstOutput(image), g);
+    double[] max = new double[depth];
+    int[] at = new int[depth];
+    int[] taps = new int[(int) (rows.filter() * cols.filter())];
+    for (int o = 0; o < outputs; o++) {
+      int count = taps(0, o, taps);
+      if (count == 0) {
+        continue;
+      }
+      for (int c = 0; c < depth; c++) {
+        max[c] = in[taps[0] + c];
+        at[c] = taps[0] + c;
+      }
+      for (int t = 1; t < count; t++) {
+        for (int c = 0, tap = taps[t]; c < depth; c++) {
+          double v = in[tap + c];
+          if (max[c] < v) {
+            max[c] = v;
+            at[c] = tap + c;
+          }
+        }
+      }
+      for (int c = 0; c < depth; c++) {
+        out[at[c]] += g[o * depth + c];
+      }
+    }
+    result.put(image * size, out);
   }
 
   // One loop per element type over the outputs of one image, in order; taps() gives each

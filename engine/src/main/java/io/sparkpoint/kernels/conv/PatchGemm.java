@@ -6,10 +6,6 @@ import io.sparkpoint.tensor.Tensor;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.IntBuffer;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.stream.IntStream;
-import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -18,21 +14,12 @@ import org.nd4j.linalg.factory.Nd4j;
  * A convolution as im2col + matrix product, chunk by chunk of output pixels so the patch matrix
  * stays small: per chunk and channel group, {@link Patches} fills the patch rows (on all cores)
  * and one product with the group's [h*w*i, o/groups] filter matrix gives those pixels' outputs.
- * float32 and float64 multiply through ND4J's BLAS gemm, in native buffers each thread keeps
- * (fresh ones would cost page faults on every call); int32 multiplies here, wrapping like TF's
+ * float32 and float64 multiply through ND4J's BLAS gemm, in {@link GemmScratch} buffers; int32 multiplies here, wrapping like TF's
  * Eigen kernel (modular sums do not depend on their order, so results are exact).
  */
 final class PatchGemm {
   /** Bytes of patch matrix (or product) per chunk: big enough for an efficient gemm. */
   private static final int CHUNK_BYTES = 8 << 20;
-  /** Patch rows below which one thread fills a chunk. */
-  private static final int ROWS_PER_TASK = 256;
-  /** Copies from the input below this size go to a heap stage first, then on to native memory in blocks. */
-  private static final int SMALL_COPY_BYTES = 256;
-  /** Bytes staged on the heap before a copy to the patch buffer: fits a core's cache. */
-  private static final int STAGE_BYTES = 256 << 10;
-  /** Per thread, per dtype: a patch buffer and a product buffer, grown as needed, never shrunk. */
-  private static final ThreadLocal<Map<DataType, DataBuffer[]>> SCRATCH = ThreadLocal.withInitial(HashMap::new);
 
   private final ConvShape shape;
   private final DType type;
@@ -60,7 +47,7 @@ final class PatchGemm {
         for (long first = 0; first < shape.patchRows(); first += chunkRows) {
           int rows = (int) Math.min(chunkRows, shape.patchRows() - first);
           ByteBuffer block = multiplier.patchBuffer(rows);
-          fillInParallel(patches, block, first, rows, group);
+          patches.fillInParallel(block, first, rows, group);
           scatter(multiplier.multiply(rows), first, rows, group, out);
         }
       } finally {
@@ -69,26 +56,6 @@ final class PatchGemm {
     }
     out.clear();
     return Tensor.wrap(type, shape.output(), out);
-  }
-
-  private void fillInParallel(Patches patches, ByteBuffer block, long first, int rows, int group) {
-    int tasks = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), rows / ROWS_PER_TASK));
-    boolean staged = block.isDirect() && patches.copyBytes() < SMALL_COPY_BYTES;
-    int stageRows = Math.max(1, STAGE_BYTES / patchBytes);
-    IntStream.range(0, tasks).parallel().forEach(task -> {
-      int from = (int) ((long) rows * task / tasks);
-      int to = (int) ((long) rows * (task + 1) / tasks);
-      if (!staged) {
-        patches.fill(block.duplicate().position(from * patchBytes).slice(), first + from, to - from, group);
-        return;
-      }
-      ByteBuffer stage = ByteBuffer.allocate(Math.min(stageRows, to - from) * patchBytes);
-      for (int at = from; at < to; at += stageRows) {
-        int count = Math.min(stageRows, to - at);
-        patches.fill(stage, first + at, count, group);
-        block.put(at * patchBytes, stage, 0, count * patchBytes);
-      }
-    });
   }
 
   /** Copies a chunk's [rows, o/groups] product into the output's rows at the group's channels. */
@@ -145,8 +112,8 @@ final class PatchGemm {
     @Override
     public ByteBuffer patchBuffer(int rows) {
       if (patches == null || patches.rows() != rows) {
-        patches = scratch(0, rows, shape.patchSize());
-        product = scratch(1, rows, shape.groupDepth());
+        patches = GemmScratch.matrix(filter.dataType(), 0, rows, shape.patchSize());
+        product = GemmScratch.matrix(filter.dataType(), 1, rows, shape.groupDepth());
       }
       return patches.data().asNio();
     }
@@ -160,16 +127,6 @@ final class PatchGemm {
     @Override
     public void close() {
       filter.close();
-    }
-
-    /** A [rows, cols] row-major view of scratch buffer {@code slot} of this thread. */
-    private INDArray scratch(int slot, long rows, long cols) {
-      DataType nd4jType = filter.dataType();
-      DataBuffer[] buffers = SCRATCH.get().computeIfAbsent(nd4jType, t -> new DataBuffer[2]);
-      if (buffers[slot] == null || buffers[slot].length() < rows * cols) {
-        buffers[slot] = Nd4j.createBuffer(nd4jType, rows * cols, false);
-      }
-      return Nd4j.create(buffers[slot], new long[] {rows, cols}, new long[] {cols, 1}, 0, 'c');
     }
   }
 

@@ -1,6 +1,7 @@
 package io.sparkpoint.kernels.conv;
 
 import java.nio.ByteBuffer;
+import java.util.stream.IntStream;
 
 /**
  * im2col for NHWC inputs: row {@code m = (n * outRows + oh) * outCols + ow} of the patch matrix
@@ -12,6 +13,12 @@ import java.nio.ByteBuffer;
  */
 final class Patches {
   private static final byte[] ZEROS = new byte[1 << 16];
+  /** Patch rows below which one thread fills a chunk. */
+  private static final int ROWS_PER_TASK = 256;
+  /** Copies from the input below this size go to a heap stage first, then on to native memory in blocks. */
+  private static final int SMALL_COPY_BYTES = 256;
+  /** Bytes staged on the heap before a copy to the patch buffer: fits a core's cache. */
+  private static final int STAGE_BYTES = 256 << 10;
 
   private final ConvShape shape;
   private final byte[] input;
@@ -30,9 +37,34 @@ final class Patches {
    * Bytes per copy from the input: a filter row of adjacent taps, or one tap. Small copies are
    * cheaper into heap buffers than native ones.
    */
-  int copyBytes() {
+  private int copyBytes() {
     boolean runs = shape.groups() == 1 && shape.cols().dilation() == 1;
     return runs ? filterRowBytes : shape.patchDepth() * width;
+  }
+
+  /**
+   * Writes patch rows {@code first .. first + rows - 1} of {@code group} to {@code block} from index 0,
+   * on all cores; small copies into a native block go through a heap stage.
+   */
+  void fillInParallel(ByteBuffer block, long first, int rows, int group) {
+    int patchBytes = shape.patchSize() * width;
+    int tasks = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), rows / ROWS_PER_TASK));
+    boolean staged = block.isDirect() && copyBytes() < SMALL_COPY_BYTES;
+    int stageRows = Math.max(1, STAGE_BYTES / patchBytes);
+    IntStream.range(0, tasks).parallel().forEach(task -> {
+      int from = (int) ((long) rows * task / tasks);
+      int to = (int) ((long) rows * (task + 1) / tasks);
+      if (!staged) {
+        fill(block.duplicate().position(from * patchBytes).slice(), first + from, to - from, group);
+        return;
+      }
+      ByteBuffer stage = ByteBuffer.allocate(Math.min(stageRows, to - from) * patchBytes);
+      for (int at = from; at < to; at += stageRows) {
+        int count = Math.min(stageRows, to - at);
+        fill(stage, first + at, count, group);
+        block.put(at * patchBytes, stage, 0, count * patchBytes);
+      }
+    });
   }
 
   /** Writes patch rows {@code first .. first + count - 1} of {@code group} to {@code target} from index 0. */

@@ -93,7 +93,7 @@ public final class ConvForwardTiming {
     return AttrValue.newBuilder().setList(list).build();
   }
 
-  private static Tensor uniform(SplittableRandom random, long... dims) {
+  static Tensor uniform(SplittableRandom random, long... dims) {
     Shape shape = Shape.of(dims);
     float[] values = new float[Math.toIntExact(shape.numElements())];
     for (int i = 0; i < values.length; i++) {
@@ -108,7 +108,7 @@ public final class ConvForwardTiming {
     return Nd4j.exec(op)[0];
   }
 
-  private static void report(String what, int repeats, java.util.function.Supplier<Object> run) {
+  static void report(String what, int repeats, java.util.function.Supplier<Object> run) {
     for (int i = 0; i < 3; i++) {
       run.get();
     }
