@@ -17,13 +17,6 @@ final class JvmNn {
     return type == DType.FLOAT || type == DType.DOUBLE;
   }
 
-  /** value [..., c] + bias [c], in a new tensor. */
-  static Tensor biasAdd(Tensor value, Tensor bias) {
-    ByteBuffer out = allocate(value);
-    biasAdd(value, bias, out);
-    return Tensor.wrap(value.dtype(), value.shape(), out);
-  }
-
   /**
    * value [..., c] + bias [c], written into {@code out}: a new buffer, or {@code value}'s own
    * memory when the kernel may overwrite it (reading and writing each element at the same index).
@@ -55,12 +48,6 @@ final class JvmNn {
     }
   }
 
-  static Tensor relu(Tensor features) {
-    ByteBuffer out = allocate(features);
-    relu(features, out);
-    return Tensor.wrap(features.dtype(), features.shape(), out);
-  }
-
   /** Relu written into {@code out}, a new buffer or the features' own memory (see {@link #biasAdd(Tensor, Tensor, ByteBuffer)}). */
   static void relu(Tensor features, ByteBuffer out) {
     DType type = features.dtype();
@@ -75,10 +62,6 @@ final class JvmNn {
         out.putDouble(i * 8, Math.max(x.getDouble(i * 8), 0.0));
       }
     }
-  }
-
-  private static ByteBuffer allocate(Tensor like) {
-    return ByteBuffer.allocate(Math.toIntExact(like.numElements() * like.dtype().byteWidth())).order(ByteOrder.LITTLE_ENDIAN);
   }
 
   /**

@@ -7,11 +7,11 @@ import io.sparkpoint.exec.KernelRegistry;
 import io.sparkpoint.kernels.DTypeRules;
 import io.sparkpoint.kernels.NdArrays;
 import io.sparkpoint.kernels.NodeAttrs;
+import io.sparkpoint.kernels.ResultMemory;
 import io.sparkpoint.proto.NodeDef;
 import io.sparkpoint.tensor.DType;
 import io.sparkpoint.tensor.Shape;
 import io.sparkpoint.tensor.Tensor;
-import java.nio.ByteBuffer;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -45,12 +45,9 @@ public final class NnKernels implements KernelProvider {
         return List.of(features);
       }
       if (activation == Activation.RELU && JvmNn.supports(type)) {
-        ByteBuffer own = context.mayOverwrite(0) ? NdArrays.overwritableData(features) : null;
-        if (own != null) {
-          JvmNn.relu(features, own);
-          return List.of(context.fresh(features));
-        }
-        return List.of(context.fresh(JvmNn.relu(features)));
+        ResultMemory result = ResultMemory.of(context, type, features.shape(), 0);
+        JvmNn.relu(features, result.bytes());
+        return List.of(result.publish(context));
       }
       return List.of(typed(activation.apply(NdArrays.toNd4j(features)), type));
     };
@@ -81,12 +78,9 @@ public final class NnKernels implements KernelProvider {
         return List.of(context.input(0));
       }
       if (JvmNn.supports(context.input(0).dtype())) {
-        ByteBuffer own = context.mayOverwrite(0) ? NdArrays.overwritableData(context.input(0)) : null;
-        if (own != null) {
-          JvmNn.biasAdd(context.input(0), context.input(1), own);
-          return List.of(context.fresh(context.input(0)));
-        }
-        return List.of(context.fresh(JvmNn.biasAdd(context.input(0), context.input(1))));
+        ResultMemory result = ResultMemory.of(context, context.input(0).dtype(), value, 0);
+        JvmNn.biasAdd(context.input(0), context.input(1), result.bytes());
+        return List.of(result.publish(context));
       }
       INDArray x = NdArrays.toNd4j(context.input(0));
       INDArray b = NdArrays.toNd4j(context.input(1));

@@ -27,7 +27,7 @@ import org.tensorflow.types.TFloat32;
  * MatMul(x, W1), b1)), W2), b2), labels))}, x float32 [?,6], labels [?,3], W1 [6,8], b1 [8],
  * W2 [8,3], b2 [3] (VariableV2, deterministic values), its gradients from TensorFlow's C++ gradient
  * registry ({@code Graph.addGradients}), one ApplyGradientDescent (learning rate 0.5) or
- * ApplyMomentum (0.1, momentum 0.9, slots {@code W1/Momentum}...) per variable, each after every
+ * ApplyMomentum (0.1, momentum 0.9, slots {@code W1_Momentum}...: TF Java allows no / in a name) per variable, each after every
  * gradient, and a NoOp {@code train} after all of them. It initialises the variables and exports a
  * SavedModel to {@code dir}; {@code feedsOut} gets the fixed batch (4 rows) as {@code run --feed}
  * specs, one per line.
@@ -70,7 +70,7 @@ final class MakeTrainMlp {
         String name = v.op().name();
         GraphOperationBuilder apply;
         if (momentum) {
-          Variable<TFloat32> accum = tf.withName(name + "/Momentum").variable(tf.zerosLike(v));
+          Variable<TFloat32> accum = tf.withName(name + "_Momentum").variable(tf.zerosLike(v));
           apply = (GraphOperationBuilder) g.opBuilder("ApplyMomentum", "update_" + name, tf.scope())
               .addInput(v.asOutput()).addInput(accum.asOutput()).addInput(lr.asOutput()).addInput(grads[i]).addInput(mu.asOutput());
         } else {
