@@ -31,32 +31,7 @@ final class JvmElementwise {
     int n = Math.toIntExact(shape.numElements());
     int xStep = x.shape().isScalar() && n != 1 ? 0 : 1;
     int yStep = y.shape().isScalar() && n != 1 ? 0 : 1;
-    ByteBuffer a = x.data();
-    ByteBuffer b = y.data();
-    ByteBuffer out = ByteBuffer.allocate(n * type.byteWidth()).order(ByteOrder.LITTLE_ENDIAN);
-    switch (type) {
-      case FLOAT -> {
-        for (int i = 0; i < n; i++) {
-          out.putFloat(i * 4, floats(op, a.getFloat(i * xStep * 4), b.getFloat(i * yStep * 4)));
-        }
-      }
-      case DOUBLE -> {
-        for (int i = 0; i < n; i++) {
-          out.putDouble(i * 8, doubles(op, a.getDouble(i * xStep * 8), b.getDouble(i * yStep * 8)));
-        }
-      }
-      case INT32 -> {
-        for (int i = 0; i < n; i++) {
-          out.putInt(i * 4, (int) longs(op, a.getInt(i * xStep * 4), b.getInt(i * yStep * 4)));
-        }
-      }
-      default -> {
-        for (int i = 0; i < n; i++) {
-          out.putLong(i * 8, longs(op, a.getLong(i * xStep * 8), b.getLong(i * yStep * 8)));
-        }
-      }
-    }
-    return Tensor.wrap(type, shape, out);
+    return compute(op, type, shape, x, y, null, null, xStep, yStep);
   }
 
   /** Operands of different shapes, each element read through its broadcast source index; null when the shapes don't broadcast. */
@@ -67,33 +42,45 @@ final class JvmElementwise {
     }
     int[] xi = Broadcasting.sourceIndex(x.shape().dims(), dims);
     int[] yi = Broadcasting.sourceIndex(y.shape().dims(), dims);
-    int n = xi.length;
+    return compute(op, type, Shape.of(dims), x, y, xi, yi, 0, 0);
+  }
+
+  /**
+   * The result of {@code shape}: element i reads x at {@code xi[i]} (or {@code i · xStep} without an
+   * index), and y likewise.
+   */
+  private static Tensor compute(BinaryOp op, DType type, Shape shape, Tensor x, Tensor y, int[] xi, int[] yi, int xStep, int yStep) {
+    int n = Math.toIntExact(shape.numElements());
     ByteBuffer a = x.data();
     ByteBuffer b = y.data();
     ByteBuffer out = ByteBuffer.allocate(n * type.byteWidth()).order(ByteOrder.LITTLE_ENDIAN);
     switch (type) {
       case FLOAT -> {
         for (int i = 0; i < n; i++) {
-          out.putFloat(i * 4, floats(op, a.getFloat(xi[i] * 4), b.getFloat(yi[i] * 4)));
+          out.putFloat(i * 4, floats(op, a.getFloat(at(xi, xStep, i) * 4), b.getFloat(at(yi, yStep, i) * 4)));
         }
       }
       case DOUBLE -> {
         for (int i = 0; i < n; i++) {
-          out.putDouble(i * 8, doubles(op, a.getDouble(xi[i] * 8), b.getDouble(yi[i] * 8)));
+          out.putDouble(i * 8, doubles(op, a.getDouble(at(xi, xStep, i) * 8), b.getDouble(at(yi, yStep, i) * 8)));
         }
       }
       case INT32 -> {
         for (int i = 0; i < n; i++) {
-          out.putInt(i * 4, (int) longs(op, a.getInt(xi[i] * 4), b.getInt(yi[i] * 4)));
+          out.putInt(i * 4, (int) longs(op, a.getInt(at(xi, xStep, i) * 4), b.getInt(at(yi, yStep, i) * 4)));
         }
       }
       default -> {
         for (int i = 0; i < n; i++) {
-          out.putLong(i * 8, longs(op, a.getLong(xi[i] * 8), b.getLong(yi[i] * 8)));
+          out.putLong(i * 8, longs(op, a.getLong(at(xi, xStep, i) * 8), b.getLong(at(yi, yStep, i) * 8)));
         }
       }
     }
-    return Tensor.wrap(type, Shape.of(dims), out);
+    return Tensor.wrap(type, shape, out);
+  }
+
+  private static int at(int[] index, int step, int i) {
+    return index == null ? i * step : index[i];
   }
 
   private static boolean supported(BinaryOp op, DType type) {
