@@ -15,6 +15,7 @@ final class ReductionGrads {
     registry.register("Mean", ReductionGrads::mean);
     registry.register("Max", ReductionGrads::maxMin);
     registry.register("Min", ReductionGrads::maxMin);
+    registry.register("Prod", ReductionGrads::prod);
   }
 
   /**
@@ -55,6 +56,54 @@ final class ReductionGrads {
 
   private static Output prod(GradNodes nodes, Output shape) {
     return nodes.builder("Prod", shape, nodes.ints(0)).setAttr("T", DType.INT32).setAttr("Tidx", DType.INT32).build().output(0);
+  }
+
+  /**
+   * The product of all the other elements of each reduced group, without dividing (zeros stay
+   * exact): the reduced axes are moved to the front and flattened into one, and each element's
+   * exclusive Cumprod from the left times its exclusive Cumprod from the right is that product.
+   */
+  private static List<Output> prod(GradNodes nodes, Operation op, List<Output> grads) {
+    Output x = op.inputs().get(0);
+    Output axes = op.inputs().get(1);
+    Output indices = nodes.reshape(GradNodes.dtype(axes) == DType.INT32 ? axes : nodes.cast(axes, DType.INT32), nodes.ints(-1));
+    Output inputShape = nodes.shape(x);
+    Output grad = grads.get(0);
+    if (!GradNodes.attr(op, "keep_dims").getB()) {
+      grad = nodes.reshape(grad, keptDims(nodes, inputShape, indices));
+    }
+    grad = nodes.builder("BroadcastTo", grad, inputShape).setAttr("T", GradNodes.dtype(grad)).setAttr("Tidx", DType.INT32)
+        .build().output(0);
+    Output rank = nodes.builder("Rank", x).setAttr("T", GradNodes.dtype(x)).build().output(0);
+    Output reduced = nodes.op("FloorMod", nodes.op("AddV2", indices, rank), rank);
+    Output all = nodes.range(nodes.scalar(DType.INT32, 0), rank, nodes.scalar(DType.INT32, 1));
+    Output other = nodes.builder("ListDiff", all, reduced).setAttr("T", DType.INT32).setAttr("out_idx", DType.INT32).build().output(0);
+    Output perm = nodes.builder("ConcatV2", reduced, other, nodes.scalar(DType.INT32, 0)).setAttr("N", 2).setAttr("T", DType.INT32)
+        .setAttr("Tidx", DType.INT32).build().output(0);
+    Output reducedCount = prod(nodes, gather(nodes, inputShape, reduced));
+    Output otherCount = prod(nodes, gather(nodes, inputShape, other));
+    Output permuted = transpose(nodes, x, perm);
+    Output permutedShape = nodes.shape(permuted);
+    Output matrix = nodes.reshape(permuted, nodes.pack(0, reducedCount, otherCount));
+    Output left = cumprod(nodes, matrix, false);
+    Output right = cumprod(nodes, matrix, true);
+    Output others = nodes.reshape(nodes.op("Mul", left, right), permutedShape);
+    Output back = transpose(nodes, others, nodes.op("InvertPermutation", perm));
+    return Arrays.asList(nodes.reshape(nodes.op("Mul", grad, back), inputShape), null);
+  }
+
+  private static Output gather(GradNodes nodes, Output params, Output indices) {
+    return nodes.builder("GatherV2", params, indices, nodes.scalar(DType.INT32, 0)).setAttr("Tparams", DType.INT32)
+        .setAttr("Tindices", DType.INT32).setAttr("Taxis", DType.INT32).build().output(0);
+  }
+
+  private static Output transpose(GradNodes nodes, Output x, Output perm) {
+    return nodes.builder("Transpose", x, perm).setAttr("T", GradNodes.dtype(x)).setAttr("Tperm", DType.INT32).build().output(0);
+  }
+
+  private static Output cumprod(GradNodes nodes, Output x, boolean reverse) {
+    return nodes.builder("Cumprod", x, nodes.scalar(DType.INT32, 0)).setAttr("T", GradNodes.dtype(x)).setAttr("Tidx", DType.INT32)
+        .setAttr("exclusive", true).setAttr("reverse", reverse).build().output(0);
   }
 
   /** The gradient shared equally among the inputs equal to the extreme, as TensorFlow does. */

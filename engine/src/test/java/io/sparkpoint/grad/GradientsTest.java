@@ -111,10 +111,10 @@ class GradientsTest {
   @Test
   void aPathThroughAnOpWithoutGradientIsAnError() {
     Output x = placeholder("x");
-    Output y = graph.opBuilder("Prod", "product").addInput(x).addInput(ints("axes", 0)).setAttr("T", DType.FLOAT).build().output(0);
+    Output y = graph.opBuilder("Cumprod", "running").addInput(x).addInput(ints("axis", 0)).setAttr("T", DType.FLOAT).build().output(0);
     assertThatThrownBy(() -> Gradients.gradients(graph, List.of(y), List.of(x)))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("No gradient defined for operation 'product' (op type: Prod)");
+        .hasMessage("No gradient defined for operation 'running' (op type: Cumprod)");
   }
 
   @Test

@@ -145,6 +145,21 @@ class NumericalGradientTest {
   }
 
   @Test
+  void prodWithAZeroAndWithoutKeepDims() {
+    for (boolean keep : new boolean[] {false, true}) {
+      GradientChecker each = new GradientChecker();
+      double[] v = new double[24];
+      for (int i = 0; i < v.length; i++) {
+        v[i] = 0.5 + (i % 7) * 0.2;
+      }
+      v[5] = 0; // a zero: its group's other elements get a zero gradient, it gets the product of the rest
+      Output x = each.input(Tensor.ofDoubles(Shape.of(2, 3, 4), v));
+      each.check(g -> op(g, "Prod", x, constInts(g, -1, 0)).setAttr("keep_dims", keep).setAttr("Tidx", DType.INT32)
+          .build().output(0), TOL);
+    }
+  }
+
+  @Test
   void reshapeExpandDimsSqueezeTranspose() {
     Output x = checker.input(Shape.of(2, 1, 3), -1, 1);
     checker.check(g -> {

@@ -6,7 +6,8 @@ import io.sparkpoint.tensor.DType
  * The kernels TensorFlow's gradients emit for Sum, Mean, Reshape, Concat, Slice, StridedSlice, Gather, Transpose and
  * broadcasting, against TensorFlow 2.18 on [[ConformanceSuite]]: FloorDiv, FloorMod, Mod (io.sparkpoint.kernels.math),
  * ShapeN, InvertPermutation, ConcatOffset, BroadcastTo, Pad, DynamicStitch, StridedSliceGrad
- * (io.sparkpoint.kernels.array) and UnsortedSegmentSum (io.sparkpoint.kernels.gather).
+ * (io.sparkpoint.kernels.array) and UnsortedSegmentSum (io.sparkpoint.kernels.gather); and Cumprod and ListDiff, which
+ * Prod's gradient emits (Cumprod in the Accumulating family: running products in the dtype's arithmetic).
  *
  * Tolerance: every op here is Exact ([[KernelConformanceSuite]]'s table), for every dtype. The array ops only move
  * elements. FloorDiv is floor of the quotient rounded to the dtype, FloorMod and Mod are built on fmod, which is
@@ -102,6 +103,25 @@ object IndexOpsConformanceSuite {
     KCase(op, Seq(In(Seq(2), 0, 9, const = true), In(Seq(2), edges = Seq(0, 1), const = true)), U8, Exact, label = "error",
       error = "Integer division by zero"),
   ))
+
+  /** Prod's gradient: Cumprod (Accumulating: running products) and ListDiff (exact). */
+  private val prodGradOps: Seq[KCase] = Seq(
+    KCase("Cumprod", Seq(In(Seq(3, 4), -2, 2), int(1)), FI, Accumulating, Seq("T" -> Dt, "Tidx" -> int32)),
+    KCase("Cumprod", Seq(In(Seq(3, 4), -2, 2), int(0)), FI, Accumulating, Seq("T" -> Dt, "Tidx" -> int32, "exclusive" -> true),
+      label = "exclusive"),
+    KCase("Cumprod", Seq(In(Seq(2, 3, 4), -2, 2), int(-2)), FI, Accumulating,
+      Seq("T" -> Dt, "Tidx" -> int32, "exclusive" -> true, "reverse" -> true), label = "exclusive reverse"),
+    KCase("Cumprod", Seq(In(Seq(5), edges = Seq(2, 0, 3, -1, 4)), int(0)), FI, Accumulating,
+      Seq("T" -> Dt, "Tidx" -> int32, "reverse" -> true), label = "zero reverse"),
+    KCase("Cumprod", Seq(In(Seq(0, 3)), int(0)), FI, Exact, Seq("T" -> Dt, "Tidx" -> int32), label = "empty"),
+    err("Cumprod", Seq(In(Seq(3, 4), unknownShape = true), int(2)), "ScanOp: Expected scan axis in the range [-2, 2), but got 2",
+      Seq("T" -> Dt, "Tidx" -> int32)),
+    KCase("ListDiff", Seq(vecOf(1, 2, 3, 4, 2, 6), vecOf(2, 4, 7)), FI, Exact, Seq("T" -> Dt, "out_idx" -> int32), outputs = 2),
+    KCase("ListDiff", Seq(vecOf(3, 1), vecOf()), FI, Exact, Seq("T" -> Dt, "out_idx" -> DType.INT64), outputs = 2,
+      label = "nothing removed, int64 indices"),
+    KCase("ListDiff", Seq(vecOf(5, 5), vecOf(5)), FI, Exact, Seq("T" -> Dt, "out_idx" -> int32), outputs = 2, label = "all removed"),
+    err("ListDiff", Seq(In(Seq(2, 2), unknownShape = true), vecOf(1)), "x should be a 1D vector.", Seq("T" -> Dt, "out_idx" -> int32)),
+  )
 
   private val indexVectors: Seq[KCase] = Seq(
     KCase("ShapeN", Seq(v(2, 3), v(), v(0, 4, 1)), FIBS, Exact, Seq("T" -> Dt, "N" -> 3), outputs = 3),
@@ -229,5 +249,5 @@ object IndexOpsConformanceSuite {
       Seq("T" -> Dt, "Tindices" -> int32)),
   )
 
-  val cases: Seq[KCase] = divMod ++ indexVectors ++ grow ++ scatter ++ segments
+  val cases: Seq[KCase] = divMod ++ indexVectors ++ grow ++ scatter ++ segments ++ prodGradOps
 }

@@ -34,6 +34,7 @@ public final class ArrayKernels implements KernelProvider {
     registry.register("OnesLike", ValueKernels::onesLike);
     registry.register("Cast", ValueKernels::cast);
     registry.register("Range", ValueKernels::range);
+    registry.register("ListDiff", ListDiff::kernel);
     registry.register("ShapeN", IndexVectorKernels::shapeN);
     registry.register("InvertPermutation", IndexVectorKernels::invertPermutation);
     registry.register("ConcatOffset", IndexVectorKernels::concatOffset);

@@ -37,5 +37,6 @@ public final class MathKernels implements KernelProvider {
     }
     registry.register("MatMul", MatMulKernels::matMul);
     registry.register("BatchMatMulV2", MatMulKernels::batchMatMul);
+    registry.register("Cumprod", Cumprod::kernel);
   }
 }
