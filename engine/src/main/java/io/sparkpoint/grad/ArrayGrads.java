@@ -185,32 +185,75 @@ final class ArrayGrads {
   }
 
   /**
-   * Along axis 0, the gradient rows added into the rows of params they came from, with
-   * UnsortedSegmentSum (TensorFlow makes the same sum from its IndexedSlices).
+   * The gradient rows added into the rows of params they came from, with UnsortedSegmentSum
+   * (TensorFlow makes the same sum from its IndexedSlices): along axis 0 directly; along another
+   * axis, the gathered axis is moved to the front first and moved back after.
    */
   private static List<Output> gather(GradNodes nodes, Operation op, List<Output> grads) {
     Output params = op.inputs().get(0);
     Output indices = op.inputs().get(1);
-    Tensor axis = constantValue(op.inputs().get(2));
+    Output axisInput = op.inputs().get(2);
     long batchDims = op.attr("batch_dims") == null ? 0 : op.attr("batch_dims").getI();
-    if (axis == null || axis.longAt(0) != 0 || batchDims != 0) {
-      throw new IllegalArgumentException("The gradient of GatherV2 is only supported along a constant axis 0 with batch_dims 0 (node "
-          + op.name() + ")");
+    if (batchDims != 0) {
+      throw new IllegalArgumentException("The gradient of GatherV2 is only supported with batch_dims 0 (node " + op.name() + ")");
     }
     Output paramsShape = nodes.shape(params);
     Output size = nodes.expandDims(nodes.builder("Size", indices).setAttr("T", GradNodes.dtype(indices))
         .setAttr("out_type", DType.INT32).build().output(0), 0);
-    Output inner = nodes.builder("StridedSlice", paramsShape, nodes.ints(1), nodes.ints(0), nodes.ints(1)).setAttr("T", DType.INT32)
-        .setAttr("Index", DType.INT32).setAttr("end_mask", 1L).build().output(0);
-    Output rows = nodes.builder("StridedSlice", paramsShape, nodes.ints(0), nodes.ints(1), nodes.ints(1)).setAttr("T", DType.INT32)
-        .setAttr("Index", DType.INT32).setAttr("shrink_axis_mask", 1L).build().output(0);
-    Output valuesShape = nodes.builder("ConcatV2", size, inner, nodes.scalar(DType.INT32, 0)).setAttr("N", 2)
-        .setAttr("T", DType.INT32).setAttr("Tidx", DType.INT32).build().output(0);
-    Output values = nodes.reshape(grads.get(0), valuesShape);
     Output flatIndices = nodes.reshape(indices, size);
-    Output dense = nodes.builder("UnsortedSegmentSum", values, flatIndices, rows).setAttr("T", GradNodes.dtype(values))
-        .setAttr("Tindices", GradNodes.dtype(indices)).setAttr("Tnumsegments", DType.INT32).build().output(0);
-    return Arrays.asList(dense, null, null);
+    Tensor constantAxis = constantValue(axisInput);
+    if (constantAxis != null && constantAxis.longAt(0) == 0) {
+      Output rows = slice1(nodes, paramsShape, 0, 1, true);
+      Output valuesShape = concat(nodes, size, slice1(nodes, paramsShape, 1, 0, false));
+      Output dense = segmentSum(nodes, nodes.reshape(grads.get(0), valuesShape), flatIndices, rows);
+      return Arrays.asList(dense, null, null);
+    }
+    // values [outer..., n, inner...] → [n, outer..., inner...], summed into [params_shape[axis], outer..., inner...], moved back
+    Output rank = nodes.builder("Rank", params).setAttr("T", GradNodes.dtype(params)).build().output(0);
+    Output axis32 = GradNodes.dtype(axisInput) == DType.INT32 ? axisInput : nodes.cast(axisInput, DType.INT32);
+    Output axis = nodes.op("FloorMod", axis32, rank);
+    Output axisPlusOne = nodes.op("AddV2", axis, nodes.scalar(DType.INT32, 1));
+    Output outer = stridedSlice(nodes, paramsShape, nodes.expandDims(nodes.scalar(DType.INT32, 0), 0), nodes.expandDims(axis, 0));
+    Output inner = stridedSlice(nodes, paramsShape, nodes.expandDims(axisPlusOne, 0), nodes.expandDims(rank, 0));
+    Output valuesShape = concat(nodes, outer, size, inner);
+    Output values = nodes.reshape(grads.get(0), valuesShape);
+    Output one = nodes.scalar(DType.INT32, 1);
+    Output axisVector = nodes.expandDims(axis, 0);
+    Output before = nodes.range(nodes.scalar(DType.INT32, 0), axis, one);
+    Output after = nodes.range(axisPlusOne, rank, one);
+    Output toFront = concat(nodes, axisVector, before, after);
+    Output rows = nodes.builder("GatherV2", paramsShape, axis, nodes.scalar(DType.INT32, 0)).setAttr("Tparams", DType.INT32)
+        .setAttr("Tindices", DType.INT32).setAttr("Taxis", DType.INT32).build().output(0);
+    Output summed = segmentSum(nodes, transpose(nodes, values, toFront), flatIndices, rows);
+    Output back = concat(nodes, nodes.op("AddV2", before, one), nodes.expandDims(nodes.scalar(DType.INT32, 0), 0), after);
+    return Arrays.asList(transpose(nodes, summed, back), null, null);
+  }
+
+  private static Output slice1(GradNodes nodes, Output vector, int begin, int end, boolean shrink) {
+    var builder = nodes.builder("StridedSlice", vector, nodes.ints(begin), nodes.ints(end), nodes.ints(1)).setAttr("T", DType.INT32)
+        .setAttr("Index", DType.INT32);
+    return (shrink ? builder.setAttr("shrink_axis_mask", 1L) : builder.setAttr("end_mask", 1L)).build().output(0);
+  }
+
+  private static Output stridedSlice(GradNodes nodes, Output vector, Output begin, Output end) {
+    return nodes.builder("StridedSlice", vector, begin, end, nodes.ints(1)).setAttr("T", DType.INT32).setAttr("Index", DType.INT32)
+        .build().output(0);
+  }
+
+  private static Output concat(GradNodes nodes, Output... parts) {
+    Output[] inputs = java.util.Arrays.copyOf(parts, parts.length + 1);
+    inputs[parts.length] = nodes.scalar(DType.INT32, 0);
+    return nodes.builder("ConcatV2", inputs).setAttr("N", parts.length).setAttr("T", DType.INT32).setAttr("Tidx", DType.INT32)
+        .build().output(0);
+  }
+
+  private static Output transpose(GradNodes nodes, Output x, Output perm) {
+    return nodes.builder("Transpose", x, perm).setAttr("T", GradNodes.dtype(x)).setAttr("Tperm", DType.INT32).build().output(0);
+  }
+
+  private static Output segmentSum(GradNodes nodes, Output values, Output ids, Output count) {
+    return nodes.builder("UnsortedSegmentSum", values, ids, count).setAttr("T", GradNodes.dtype(values))
+        .setAttr("Tindices", GradNodes.dtype(ids)).setAttr("Tnumsegments", DType.INT32).build().output(0);
   }
 
   /** The gradient sliced back out of the padding: begin = paddings[:, 0], size = Shape(x). */

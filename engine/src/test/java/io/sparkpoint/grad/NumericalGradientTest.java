@@ -242,6 +242,16 @@ class NumericalGradientTest {
   }
 
   @Test
+  void gatherAlongAnInnerAndANegativeAxis() {
+    for (int axis : new int[] {1, -1}) {
+      GradientChecker each = new GradientChecker();
+      Output params = each.input(Shape.of(2, 4, 3), -1, 1);
+      each.check(g -> g.opBuilder("GatherV2", "gather").addInput(params).addInput(constInts(g, 2, 0, 2)).addInput(scalarInt(g, axis))
+          .setAttr("Tparams", DType.DOUBLE).setAttr("Tindices", DType.INT32).setAttr("Taxis", DType.INT32).build().output(0), TOL);
+    }
+  }
+
+  @Test
   void broadcastTo() {
     Output x = checker.input(Shape.of(1, 3), -1, 1);
     checker.check(g -> op(g, "BroadcastTo", x, constInts(g, 2, 3)).setAttr("Tidx", DType.INT32).build().output(0), TOL);
