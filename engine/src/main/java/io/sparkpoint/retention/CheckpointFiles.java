@@ -20,6 +20,15 @@ import java.util.Set;
 public final class CheckpointFiles {
   private CheckpointFiles() {}
 
+  /** When a checkpoint was saved: its index file's modification time in seconds, or null when it is gone. */
+  public static Double savedAt(FileIO io, String prefix) {
+    try {
+      return io.newInputFile(BundleNaming.indexFile(prefix)).lastModifiedMillis() / 1000.0;
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
   /**
    * @param metaGraphSuffix the meta graph's suffix ({@code meta}), or null to keep the meta graph
    * @return the files deleted

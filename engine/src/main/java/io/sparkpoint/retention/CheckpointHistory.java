@@ -80,6 +80,21 @@ public final class CheckpointHistory {
     if (maxToKeep == null) {
       return Sweep.NONE;
     }
+    return trim();
+  }
+
+  /**
+   * Applies {@code max_to_keep} and keep-every-N-hours to the list as it stands, without a new save
+   * (a batch retain of a directory): the newest {@code max_to_keep} (at least one) stay.
+   */
+  public Sweep enforce() {
+    if (maxToKeep == null || (rule == RetentionRule.SAVER && maxToKeep == 0)) {
+      return Sweep.NONE;
+    }
+    return trim();
+  }
+
+  private Sweep trim() {
     List<TimedCheckpoint> deleted = new ArrayList<>();
     List<TimedCheckpoint> preserved = new ArrayList<>();
     while (active.size() > Math.max(maxToKeep, 1)) {

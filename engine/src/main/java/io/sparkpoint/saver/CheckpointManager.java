@@ -68,7 +68,7 @@ public final class CheckpointManager {
         latest = state.modelCheckpointPath();
         saveCounter = number(latest);
         Pattern ours = Pattern.compile(Pattern.quote(prefix) + "-\\d+");
-        history.recover(state, p -> ours.matcher(p).matches(), p -> Saver.savedAt(io, p), now);
+        history.recover(state, p -> ours.matcher(p).matches(), p -> CheckpointFiles.savedAt(io, p), now);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read the checkpoint state of " + directory, e);

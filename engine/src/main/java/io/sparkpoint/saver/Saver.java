@@ -1,6 +1,5 @@
 package io.sparkpoint.saver;
 
-import io.sparkpoint.bundle.BundleNaming;
 import io.sparkpoint.checkpoint.CheckpointState;
 import io.sparkpoint.checkpoint.Checkpoints;
 import io.sparkpoint.checkpoint.InvalidCheckpointStateException;
@@ -204,17 +203,9 @@ public final class Saver {
     }
     Pattern ours = Pattern.compile(Pattern.quote(Locations.name(savePath)) + "(-\\d+)?");
     String dir = directory.endsWith("/") ? directory : directory + "/";
-    history.recover(state, p -> p.startsWith(dir) && ours.matcher(p.substring(dir.length())).matches(), p -> savedAt(io, p), now);
+    history.recover(state, p -> p.startsWith(dir) && ours.matcher(p.substring(dir.length())).matches(), p -> CheckpointFiles.savedAt(io, p), now);
   }
 
-  /** When a checkpoint was saved: its index file's modification time in seconds, or null when it is gone. */
-  static Double savedAt(FileIO io, String prefix) {
-    try {
-      return io.newInputFile(BundleNaming.indexFile(prefix)).lastModifiedMillis() / 1000.0;
-    } catch (IOException | RuntimeException e) {
-      return null;
-    }
-  }
 
   /**
    * Restores every variable of this Saver from the checkpoint at {@code savePath}; this initializes
@@ -272,7 +263,7 @@ public final class Saver {
   public void recoverLastCheckpoints(FileIO io, List<String> prefixes) {
     List<TimedCheckpoint> timed = new ArrayList<>();
     for (String prefix : prefixes) {
-      Double at = savedAt(io, prefix);
+      Double at = CheckpointFiles.savedAt(io, prefix);
       if (at != null) {
         timed.add(new TimedCheckpoint(prefix, at));
       }
