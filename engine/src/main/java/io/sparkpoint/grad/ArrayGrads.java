@@ -33,8 +33,7 @@ final class ArrayGrads {
     registry.register("Transpose", (nodes, op, grads) -> {
       Output perm = op.inputs().get(1);
       Output inverse = nodes.op("InvertPermutation", perm);
-      return Arrays.asList(nodes.builder("Transpose", grads.get(0), inverse).setAttr("T", GradNodes.dtype(grads.get(0)))
-          .setAttr("Tperm", GradNodes.dtype(perm)).build().output(0), null);
+      return Arrays.asList(nodes.transpose(grads.get(0), inverse), null);
     });
     registry.register("ConcatV2", ArrayGrads::concat);
     registry.register("Pack", (nodes, op, grads) -> {
@@ -52,7 +51,7 @@ final class ArrayGrads {
     registry.register("Tile", ArrayGrads::tile);
     registry.register("Fill", (nodes, op, grads) -> {
       Output grad = grads.get(0);
-      Output rank = nodes.builder("Rank", grad).setAttr("T", GradNodes.dtype(grad)).build().output(0);
+      Output rank = nodes.rank(grad);
       Output all = nodes.range(nodes.scalar(DType.INT32, 0), rank, nodes.scalar(DType.INT32, 1));
       return Arrays.asList(null, nodes.sum(grad, all, false));
     });
@@ -65,7 +64,7 @@ final class ArrayGrads {
       Output condition = op.inputs().get(0);
       Output zeros = nodes.zerosLike(op.inputs().get(1));
       Output grad = grads.get(0);
-      return Arrays.asList(null, select("Select", nodes, condition, grad, zeros), select("Select", nodes, condition, zeros, grad));
+      return Arrays.asList(null, nodes.select("Select", condition, grad, zeros), nodes.select("Select", condition, zeros, grad));
     });
     registry.register("SelectV2", ArrayGrads::selectV2);
     registry.register("GatherV2", ArrayGrads::gather);
@@ -84,17 +83,13 @@ final class ArrayGrads {
     return out;
   }
 
-  private static Output select(String type, GradNodes nodes, Output condition, Output then, Output otherwise) {
-    return nodes.builder(type, condition, then, otherwise).setAttr("T", GradNodes.dtype(then)).build().output(0);
-  }
-
   /** Each input's part of the gradient, sliced at its ConcatOffset. */
   private static List<Output> concat(GradNodes nodes, Operation op, List<Output> grads) {
     int n = op.inputs().size() - 1;
     Output[] values = op.inputs().subList(0, n).toArray(Output[]::new);
     Output axis = op.inputs().get(n);
     Output axis32 = GradNodes.dtype(axis) == DType.INT32 ? axis : nodes.cast(axis, DType.INT32);
-    Output rank = nodes.builder("Rank", values[0]).setAttr("T", GradNodes.dtype(values[0])).build().output(0);
+    Output rank = nodes.rank(values[0]);
     Output dim = nodes.op("FloorMod", axis32, rank);
     Operation shapes = nodes.builder("ShapeN", values).setAttr("N", n).setAttr("T", GradNodes.dtype(values[0]))
         .setAttr("out_type", DType.INT32).build();
@@ -132,13 +127,12 @@ final class ArrayGrads {
     Output x = op.inputs().get(0);
     Output begin = op.inputs().get(1);
     DType index = GradNodes.dtype(begin);
-    Output rank = nodes.builder("Rank", x).setAttr("T", GradNodes.dtype(x)).build().output(0);
+    Output rank = nodes.rank(x);
     Output column = nodes.pack(0, rank, nodes.scalar(DType.INT32, 1));
     Output before = nodes.reshape(begin, column);
     Output remaining = nodes.op("Sub", nodes.op("Sub", nodes.shape(x, index), nodes.shape(op.output(0), index)), begin);
     Output after = nodes.reshape(remaining, column);
-    Output paddings = nodes.builder("ConcatV2", before, after, nodes.scalar(DType.INT32, 1)).setAttr("N", 2)
-        .setAttr("T", index).setAttr("Tidx", DType.INT32).build().output(0);
+    Output paddings = nodes.concat(1, before, after);
     Output padded = nodes.builder("Pad", grads.get(0), paddings).setAttr("T", GradNodes.dtype(grads.get(0)))
         .setAttr("Tpaddings", index).build().output(0);
     return Arrays.asList(padded, null, null);
@@ -159,10 +153,9 @@ final class ArrayGrads {
     DType index = GradNodes.dtype(multiples);
     Output inputShape = nodes.shape(op.inputs().get(0), index);
     Output stacked = nodes.pack(0, multiples, inputShape);
-    Output interleaved = nodes.builder("Transpose", stacked, nodes.ints(1, 0)).setAttr("T", index).setAttr("Tperm", DType.INT32)
-        .build().output(0);
+    Output interleaved = nodes.transpose(stacked, nodes.ints(1, 0));
     Output splitShape = nodes.reshape(interleaved, nodes.ints(-1));
-    Output size = nodes.builder("Size", splitShape).setAttr("T", index).setAttr("out_type", DType.INT32).build().output(0);
+    Output size = nodes.size(splitShape);
     Output axes = nodes.range(nodes.scalar(DType.INT32, 0), size, nodes.scalar(DType.INT32, 2));
     return Arrays.asList(nodes.sum(nodes.reshape(grads.get(0), splitShape), axes, false), null);
   }
@@ -176,7 +169,7 @@ final class ArrayGrads {
     List<Output> out = new ArrayList<>();
     out.add(null);
     for (int branch = 1; branch <= 2; branch++) {
-      Output picked = branch == 1 ? select("SelectV2", nodes, condition, grad, zero) : select("SelectV2", nodes, condition, zero, grad);
+      Output picked = branch == 1 ? nodes.select("SelectV2", condition, grad, zero) : nodes.select("SelectV2", condition, zero, grad);
       Output shape = nodes.shape(op.inputs().get(branch));
       Output axes = nodes.broadcastGradientArgs(shape, outputShape)[0];
       out.add(nodes.reshape(nodes.sum(picked, axes, true), shape));
@@ -198,35 +191,34 @@ final class ArrayGrads {
       throw new IllegalArgumentException("The gradient of GatherV2 is only supported with batch_dims 0 (node " + op.name() + ")");
     }
     Output paramsShape = nodes.shape(params);
-    Output size = nodes.expandDims(nodes.builder("Size", indices).setAttr("T", GradNodes.dtype(indices))
-        .setAttr("out_type", DType.INT32).build().output(0), 0);
+    Output size = nodes.expandDims(nodes.size(indices), 0);
     Output flatIndices = nodes.reshape(indices, size);
     Tensor constantAxis = constantValue(axisInput);
     if (constantAxis != null && constantAxis.longAt(0) == 0) {
       Output rows = slice1(nodes, paramsShape, 0, 1, true);
-      Output valuesShape = concat(nodes, size, slice1(nodes, paramsShape, 1, 0, false));
+      Output valuesShape = nodes.concat(0, size, slice1(nodes, paramsShape, 1, 0, false));
       Output dense = segmentSum(nodes, nodes.reshape(grads.get(0), valuesShape), flatIndices, rows);
       return Arrays.asList(dense, null, null);
     }
     // values [outer..., n, inner...] → [n, outer..., inner...], summed into [params_shape[axis], outer..., inner...], moved back
-    Output rank = nodes.builder("Rank", params).setAttr("T", GradNodes.dtype(params)).build().output(0);
+    Output rank = nodes.rank(params);
     Output axis32 = GradNodes.dtype(axisInput) == DType.INT32 ? axisInput : nodes.cast(axisInput, DType.INT32);
     Output axis = nodes.op("FloorMod", axis32, rank);
     Output axisPlusOne = nodes.op("AddV2", axis, nodes.scalar(DType.INT32, 1));
     Output outer = stridedSlice(nodes, paramsShape, nodes.expandDims(nodes.scalar(DType.INT32, 0), 0), nodes.expandDims(axis, 0));
     Output inner = stridedSlice(nodes, paramsShape, nodes.expandDims(axisPlusOne, 0), nodes.expandDims(rank, 0));
-    Output valuesShape = concat(nodes, outer, size, inner);
+    Output valuesShape = nodes.concat(0, outer, size, inner);
     Output values = nodes.reshape(grads.get(0), valuesShape);
     Output one = nodes.scalar(DType.INT32, 1);
     Output axisVector = nodes.expandDims(axis, 0);
     Output before = nodes.range(nodes.scalar(DType.INT32, 0), axis, one);
     Output after = nodes.range(axisPlusOne, rank, one);
-    Output toFront = concat(nodes, axisVector, before, after);
+    Output toFront = nodes.concat(0, axisVector, before, after);
     Output rows = nodes.builder("GatherV2", paramsShape, axis, nodes.scalar(DType.INT32, 0)).setAttr("Tparams", DType.INT32)
         .setAttr("Tindices", DType.INT32).setAttr("Taxis", DType.INT32).build().output(0);
-    Output summed = segmentSum(nodes, transpose(nodes, values, toFront), flatIndices, rows);
-    Output back = concat(nodes, nodes.op("AddV2", before, one), nodes.expandDims(nodes.scalar(DType.INT32, 0), 0), after);
-    return Arrays.asList(transpose(nodes, summed, back), null, null);
+    Output summed = segmentSum(nodes, nodes.transpose(values, toFront), flatIndices, rows);
+    Output back = nodes.concat(0, nodes.op("AddV2", before, one), nodes.expandDims(nodes.scalar(DType.INT32, 0), 0), after);
+    return Arrays.asList(nodes.transpose(summed, back), null, null);
   }
 
   private static Output slice1(GradNodes nodes, Output vector, int begin, int end, boolean shrink) {
@@ -240,17 +232,6 @@ final class ArrayGrads {
         .build().output(0);
   }
 
-  private static Output concat(GradNodes nodes, Output... parts) {
-    Output[] inputs = java.util.Arrays.copyOf(parts, parts.length + 1);
-    inputs[parts.length] = nodes.scalar(DType.INT32, 0);
-    return nodes.builder("ConcatV2", inputs).setAttr("N", parts.length).setAttr("T", DType.INT32).setAttr("Tidx", DType.INT32)
-        .build().output(0);
-  }
-
-  private static Output transpose(GradNodes nodes, Output x, Output perm) {
-    return nodes.builder("Transpose", x, perm).setAttr("T", GradNodes.dtype(x)).setAttr("Tperm", DType.INT32).build().output(0);
-  }
-
   private static Output segmentSum(GradNodes nodes, Output values, Output ids, Output count) {
     return nodes.builder("UnsortedSegmentSum", values, ids, count).setAttr("T", GradNodes.dtype(values))
         .setAttr("Tindices", GradNodes.dtype(ids)).setAttr("Tnumsegments", DType.INT32).build().output(0);
@@ -261,7 +242,7 @@ final class ArrayGrads {
     Output x = op.inputs().get(0);
     Output paddings = op.inputs().get(1);
     Output paddings32 = GradNodes.dtype(paddings) == DType.INT32 ? paddings : nodes.cast(paddings, DType.INT32);
-    Output rank = nodes.builder("Rank", x).setAttr("T", GradNodes.dtype(x)).build().output(0);
+    Output rank = nodes.rank(x);
     Output before = slice(nodes, paddings32, nodes.ints(0, 0), nodes.pack(0, rank, nodes.scalar(DType.INT32, 1)));
     Output begin = nodes.reshape(before, nodes.ints(-1));
     return Arrays.asList(slice(nodes, grads.get(0), begin, nodes.shape(x)), null);

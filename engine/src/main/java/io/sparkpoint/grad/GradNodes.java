@@ -46,7 +46,7 @@ public final class GradNodes {
   }
 
   public Output constant(Tensor value) {
-    return graph.opBuilder("Const", "Const").setAttr("dtype", value.dtype()).setAttr("value", value).build().output(0);
+    return graph.constant("Const", value);
   }
 
   /** A scalar Const of {@code dtype} holding {@code value}. */
@@ -117,6 +117,34 @@ public final class GradNodes {
   public Output pack(int axis, Output... values) {
     return builder("Pack", values).setAttr("T", dtype(values[0])).setAttr("N", values.length).setAttr("axis", axis)
         .build().output(0);
+  }
+
+  /** Rank(x), an int32 scalar. */
+  public Output rank(Output x) {
+    return builder("Rank", x).setAttr("T", dtype(x)).build().output(0);
+  }
+
+  /** Size(x) as an int32 scalar. */
+  public Output size(Output x) {
+    return builder("Size", x).setAttr("T", dtype(x)).setAttr("out_type", DType.INT32).build().output(0);
+  }
+
+  /** Transpose(x, perm), Tperm from perm. */
+  public Output transpose(Output x, Output perm) {
+    return builder("Transpose", x, perm).setAttr("T", dtype(x)).setAttr("Tperm", dtype(perm)).build().output(0);
+  }
+
+  /** ConcatV2 of {@code parts} along an int32 {@code axis}. */
+  public Output concat(int axis, Output... parts) {
+    Output[] inputs = java.util.Arrays.copyOf(parts, parts.length + 1);
+    inputs[parts.length] = scalar(DType.INT32, axis);
+    return builder("ConcatV2", inputs).setAttr("N", parts.length).setAttr("T", dtype(parts[0])).setAttr("Tidx", DType.INT32)
+        .build().output(0);
+  }
+
+  /** {@code type} (Select or SelectV2) of condition, then, otherwise. */
+  public Output select(String type, Output condition, Output then, Output otherwise) {
+    return builder(type, condition, then, otherwise).setAttr("T", dtype(then)).build().output(0);
   }
 
   /** The attr of the forward op, copied as it is. */

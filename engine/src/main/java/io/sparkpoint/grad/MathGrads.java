@@ -92,13 +92,9 @@ final class MathGrads {
     Broadcast b = Broadcast.of(nodes, op);
     Output zeros = nodes.zerosLike(grad);
     Output mask = nodes.op(xWins, x, y);
-    Output gx = nodes.sumTo(select(nodes, mask, grad, zeros), b.rx, b.sx);
-    Output gy = nodes.sumTo(select(nodes, mask, zeros, grad), b.ry, b.sy);
+    Output gx = nodes.sumTo(nodes.select("SelectV2", mask, grad, zeros), b.rx, b.sx);
+    Output gy = nodes.sumTo(nodes.select("SelectV2", mask, zeros, grad), b.ry, b.sy);
     return List.of(gx, gy);
-  }
-
-  static Output select(GradNodes nodes, Output condition, Output then, Output otherwise) {
-    return nodes.builder("SelectV2", condition, then, otherwise).setAttr("T", GradNodes.dtype(then)).build().output(0);
   }
 
   /** d(x^y)/dx = y·x^(y-1); d(x^y)/dy = x^y·log(x) where x > 0, else 0. */
@@ -112,8 +108,8 @@ final class MathGrads {
     Output yMinusOne = nodes.op("Sub", y, nodes.scalar(dtype, 1));
     Output gx = nodes.sumTo(nodes.op("Mul", nodes.op("Mul", grad, y), nodes.op("Pow", x, yMinusOne)), b.rx, b.sx);
     Output positive = nodes.op("Greater", x, nodes.zerosLike(x));
-    Output safeX = select(nodes, positive, x, nodes.op("OnesLike", x));
-    Output logX = select(nodes, positive, nodes.op("Log", safeX), nodes.zerosLike(x));
+    Output safeX = nodes.select("SelectV2", positive, x, nodes.op("OnesLike", x));
+    Output logX = nodes.select("SelectV2", positive, nodes.op("Log", safeX), nodes.zerosLike(x));
     Output gy = nodes.sumTo(nodes.op("Mul", nodes.op("Mul", grad, z), logX), b.ry, b.sy);
     return List.of(gx, gy);
   }

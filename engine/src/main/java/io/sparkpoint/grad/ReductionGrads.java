@@ -25,7 +25,7 @@ final class ReductionGrads {
    */
   static Output keptDims(GradNodes nodes, Output inputShape, Output axes) {
     Output indices = GradNodes.dtype(axes) == DType.INT32 ? axes : nodes.cast(axes, DType.INT32);
-    Output rank = nodes.builder("Size", inputShape).setAttr("T", DType.INT32).setAttr("out_type", DType.INT32).build().output(0);
+    Output rank = nodes.size(inputShape);
     Output nonNegative = nodes.op("FloorMod", nodes.op("AddV2", indices, rank), rank);
     Output ones = nodes.builder("Fill", nodes.shape(nonNegative), nodes.scalar(DType.INT32, 1)).setAttr("T", DType.INT32)
         .setAttr("index_type", DType.INT32).build().output(0);
@@ -74,31 +74,26 @@ final class ReductionGrads {
     }
     grad = nodes.builder("BroadcastTo", grad, inputShape).setAttr("T", GradNodes.dtype(grad)).setAttr("Tidx", DType.INT32)
         .build().output(0);
-    Output rank = nodes.builder("Rank", x).setAttr("T", GradNodes.dtype(x)).build().output(0);
+    Output rank = nodes.rank(x);
     Output reduced = nodes.op("FloorMod", nodes.op("AddV2", indices, rank), rank);
     Output all = nodes.range(nodes.scalar(DType.INT32, 0), rank, nodes.scalar(DType.INT32, 1));
     Output other = nodes.builder("ListDiff", all, reduced).setAttr("T", DType.INT32).setAttr("out_idx", DType.INT32).build().output(0);
-    Output perm = nodes.builder("ConcatV2", reduced, other, nodes.scalar(DType.INT32, 0)).setAttr("N", 2).setAttr("T", DType.INT32)
-        .setAttr("Tidx", DType.INT32).build().output(0);
+    Output perm = nodes.concat(0, reduced, other);
     Output reducedCount = prod(nodes, gather(nodes, inputShape, reduced));
     Output otherCount = prod(nodes, gather(nodes, inputShape, other));
-    Output permuted = transpose(nodes, x, perm);
+    Output permuted = nodes.transpose(x, perm);
     Output permutedShape = nodes.shape(permuted);
     Output matrix = nodes.reshape(permuted, nodes.pack(0, reducedCount, otherCount));
     Output left = cumprod(nodes, matrix, false);
     Output right = cumprod(nodes, matrix, true);
     Output others = nodes.reshape(nodes.op("Mul", left, right), permutedShape);
-    Output back = transpose(nodes, others, nodes.op("InvertPermutation", perm));
+    Output back = nodes.transpose(others, nodes.op("InvertPermutation", perm));
     return Arrays.asList(nodes.reshape(nodes.op("Mul", grad, back), inputShape), null);
   }
 
   private static Output gather(GradNodes nodes, Output params, Output indices) {
     return nodes.builder("GatherV2", params, indices, nodes.scalar(DType.INT32, 0)).setAttr("Tparams", DType.INT32)
         .setAttr("Tindices", DType.INT32).setAttr("Taxis", DType.INT32).build().output(0);
-  }
-
-  private static Output transpose(GradNodes nodes, Output x, Output perm) {
-    return nodes.builder("Transpose", x, perm).setAttr("T", GradNodes.dtype(x)).setAttr("Tperm", DType.INT32).build().output(0);
   }
 
   private static Output cumprod(GradNodes nodes, Output x, boolean reverse) {

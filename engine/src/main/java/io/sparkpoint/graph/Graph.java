@@ -4,6 +4,7 @@ import io.sparkpoint.proto.FunctionDefLibrary;
 import io.sparkpoint.proto.GraphDef;
 import io.sparkpoint.proto.NodeDef;
 import io.sparkpoint.proto.VersionDef;
+import io.sparkpoint.tensor.Tensor;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -58,6 +59,11 @@ public final class Graph {
       throw new IllegalArgumentException("Duplicate node name in graph: '" + scope.name() + "'");
     }
     return new OperationBuilder(this, type, scope.name());
+  }
+
+  /** {@code tf.constant(value, name=name)}: a Const op (its name made unique in the current scope); returns its output. */
+  public Output constant(String name, Tensor value) {
+    return opBuilder("Const", name).setAttr("dtype", value.dtype()).setAttr("value", value).build().output(0);
   }
 
   /**

@@ -22,7 +22,7 @@ public final class Variables {
    * @return the variable's value, {@code name/read:0}
    */
   public static Output variable(Graph graph, String name, Tensor initial) {
-    return variable(graph, name, constant(graph, name + "/initial_value", initial), true);
+    return variable(graph, name, graph.constant(name + "/initial_value", initial), true);
   }
 
   /** A ref-style variable initialized from an existing tensor (whose static shape is {@code initial}'s). */
@@ -59,7 +59,7 @@ public final class Variables {
     OperationBuilder builder = graph.opBuilder("VarHandleOp", name);
     Operation handle = builder.setAttr("dtype", initial.dtype()).setAttr("shape", initial.shape()).setAttr("shared_name", builder.name())
         .build();
-    Output init = constant(graph, handle.name() + "/Initializer/initial_value", initial);
+    Output init = graph.constant(handle.name() + "/Initializer/initial_value", initial);
     Operation assign = graph.opBuilder("AssignVariableOp", handle.name() + "/Assign").addInput(handle.output(0)).addInput(init)
         .setAttr("dtype", initial.dtype()).build();
     Operation read = graph.opBuilder("ReadVariableOp", handle.name() + "/Read/ReadVariableOp").addInput(handle.output(0))
@@ -143,9 +143,6 @@ public final class Variables {
     }
   }
 
-  private static Output constant(Graph graph, String name, Tensor value) {
-    return graph.opBuilder("Const", name).setAttr("dtype", value.dtype()).setAttr("value", value).build().output(0);
-  }
 
   private static io.sparkpoint.proto.AttrValue colocation(Operation op) {
     return io.sparkpoint.proto.AttrValue.newBuilder().setList(io.sparkpoint.proto.AttrValue.ListValue.newBuilder()

@@ -57,7 +57,7 @@ final class Layers {
   /** {@code tf.layers.flatten}: [batch, ...] → [batch, features]. */
   Output flatten(Output x, long features) {
     try (Graph.NameScope scope = graph.nameScope("flatten")) {
-      Output shape = constant("Reshape/shape", Tensor.ofInts(Shape.of(2), -1, Math.toIntExact(features)));
+      Output shape = graph.constant("Reshape/shape", Tensor.ofInts(Shape.of(2), -1, Math.toIntExact(features)));
       return graph.opBuilder("Reshape", "Reshape").addInput(x).addInput(shape).setAttr("T", DType.FLOAT).setAttr("Tshape", DType.INT32)
           .build().output(0);
     }
@@ -75,12 +75,12 @@ final class Layers {
     try (Graph.NameScope scope = graph.nameScope(name.substring(name.lastIndexOf('/') + 1))) {
       Output initial;
       if (limit == 0) {
-        initial = constant("Initializer/zeros", Tensor.ofFloats(shape, new float[Math.toIntExact(shape.numElements())]));
+        initial = graph.constant("Initializer/zeros", Tensor.ofFloats(shape, new float[Math.toIntExact(shape.numElements())]));
       } else {
         try (Graph.NameScope init = graph.nameScope("Initializer/random_uniform")) {
-          Output dims = constant("shape", Tensor.ofInts(Shape.of(shape.rank()), intDims(shape)));
-          Output min = constant("min", Tensor.scalar((float) -limit));
-          Output max = constant("max", Tensor.scalar((float) limit));
+          Output dims = graph.constant("shape", Tensor.ofInts(Shape.of(shape.rank()), intDims(shape)));
+          Output min = graph.constant("min", Tensor.scalar((float) -limit));
+          Output max = graph.constant("max", Tensor.scalar((float) limit));
           Output uniform = graph.opBuilder("RandomUniform", "RandomUniform").addInput(dims).setAttr("T", DType.INT32)
               .setAttr("dtype", DType.FLOAT).setAttr("seed", seed).setAttr("seed2", nextOpSeed++).build().output(0);
           Output range = op("Sub", "sub", max, min);
@@ -103,10 +103,6 @@ final class Layers {
       builder.addInput(input);
     }
     return builder.setAttr("T", DType.FLOAT).build().output(0);
-  }
-
-  private Output constant(String name, Tensor value) {
-    return graph.opBuilder("Const", name).setAttr("dtype", value.dtype()).setAttr("value", value).build().output(0);
   }
 
   private static int[] intDims(Shape shape) {

@@ -61,11 +61,11 @@ public final class ModelGenerator {
     };
     logits = unary(graph, "Identity", "logits", logits);
     unary(graph, "Softmax", "probabilities", logits);
-    graph.opBuilder("ArgMax", "predictions").addInput(logits).addInput(intConstant(graph, "predictions/dimension", 1))
+    graph.opBuilder("ArgMax", "predictions").addInput(logits).addInput(graph.constant("predictions/dimension", Tensor.ofInts(Shape.scalar(), 1)))
         .setAttr("T", DType.FLOAT).setAttr("output_type", DType.INT64).build();
     var xent = graph.opBuilder("SparseSoftmaxCrossEntropyWithLogits", "xent").addInput(logits).addInput(labels)
         .setAttr("T", DType.FLOAT).setAttr("Tlabels", DType.INT64).build();
-    Output loss = graph.opBuilder("Mean", "loss").addInput(xent.output(0)).addInput(intConstant(graph, "loss/axis", 0))
+    Output loss = graph.opBuilder("Mean", "loss").addInput(xent.output(0)).addInput(graph.constant("loss/axis", Tensor.ofInts(Shape.scalar(), 0)))
         .setAttr("T", DType.FLOAT).build().output(0);
     Output step = GlobalStep.getOrCreate(graph);
     var update = optimizer(spec).minimize(graph, loss, TrainableVariable.all(graph), step);
@@ -136,8 +136,4 @@ public final class ModelGenerator {
     return graph.opBuilder(type, name).addInput(x).setAttr("T", DType.FLOAT).build().output(0);
   }
 
-  private static Output intConstant(Graph graph, String name, int value) {
-    return graph.opBuilder("Const", name).setAttr("dtype", DType.INT32).setAttr("value", Tensor.ofInts(Shape.scalar(), value))
-        .build().output(0);
-  }
 }

@@ -75,7 +75,7 @@ final class SaverGraph {
 
   /** save/filename/input (the default prefix), save/filename and save/Const, both PlaceholderWithDefault. */
   private static Output prefixInputs(Graph graph, String filename) {
-    Output input = constant(graph, "filename/input", Tensor.ofStrings(Shape.scalar(), filename));
+    Output input = graph.constant("filename/input", Tensor.ofStrings(Shape.scalar(), filename));
     Output named = graph.opBuilder("PlaceholderWithDefault", "filename").addInput(input)
         .setAttr("dtype", DType.STRING).setAttr("shape", Shape.scalar()).build().output(0);
     return graph.opBuilder("PlaceholderWithDefault", "Const").addInput(named)
@@ -84,8 +84,8 @@ final class SaverGraph {
 
   private static Operation saveOp(Graph graph, Output prefix, List<Saveable> saveables) {
     try (Graph.NameScope scope = graph.nameScope("SaveV2")) {
-      Output names = constant(graph, "tensor_names", keys(saveables));
-      Output slices = constant(graph, "shape_and_slices", specs(saveables));
+      Output names = graph.constant("tensor_names", keys(saveables));
+      Output slices = graph.constant("shape_and_slices", specs(saveables));
       OperationBuilder save = graph.opBuilderNamedAfter(scope, "SaveV2").addInput(prefix).addInput(names).addInput(slices);
       for (Saveable s : saveables) {
         save.addInput(valueOf(graph, s));
@@ -96,17 +96,17 @@ final class SaverGraph {
 
   /** TF1's sharded layout; returns the save tensor (save/Identity: the prefix, after the merge). */
   private static String shardedSave(Graph graph, Output prefix, List<List<Saveable>> shards) {
-    Output suffix = constant(graph, "StringJoin/inputs_1",
+    Output suffix = graph.constant("StringJoin/inputs_1",
         Tensor.ofStrings(Shape.scalar(), "_temp_" + UUID.randomUUID().toString().replace("-", "") + "/part"));
     Output temp = graph.opBuilder("StringJoin", "StringJoin").addInput(prefix).addInput(suffix)
         .setAttr("N", 2).setAttr("separator", "").build().output(0);
-    Output count = constant(graph, "num_shards", Tensor.ofInts(Shape.scalar(), shards.size()));
+    Output count = graph.constant("num_shards", Tensor.ofInts(Shape.scalar(), shards.size()));
     OperationBuilder pack = null;
     List<Output> parts = new ArrayList<>();
     for (int i = 0; i < shards.size(); i++) {
       Output part;
       try (Graph.NameScope scope = graph.nameScope("ShardedFilename")) {
-        Output shard = constant(graph, "shard", Tensor.ofInts(Shape.scalar(), i));
+        Output shard = graph.constant("shard", Tensor.ofInts(Shape.scalar(), i));
         part = graph.opBuilderNamedAfter(scope, "ShardedFilename").addInput(temp).addInput(shard).addInput(count)
             .build().output(0);
       }
@@ -150,8 +150,8 @@ final class SaverGraph {
 
   private static Operation restoreOp(Graph graph, Output prefix, List<Saveable> saveables, Operation after) {
     try (Graph.NameScope scope = graph.nameScope("RestoreV2")) {
-      Output names = constant(graph, "tensor_names", keys(saveables));
-      Output slices = constant(graph, "shape_and_slices", specs(saveables));
+      Output names = graph.constant("tensor_names", keys(saveables));
+      Output slices = graph.constant("shape_and_slices", specs(saveables));
       OperationBuilder restore = graph.opBuilderNamedAfter(scope, "RestoreV2").addInput(prefix).addInput(names).addInput(slices)
           .setAttr("dtypes", dtypes(saveables)).setDevice("/device:CPU:0");
       if (after != null) {
@@ -165,7 +165,7 @@ final class SaverGraph {
   private static Operation assign(Graph graph, Saveable saveable, Output restored, boolean reshape) {
     Output value = restored;
     if (reshape && saveable.shape() != null) {
-      Output shape = constant(graph, "Reshape/shape", Tensor.ofInts(Shape.of(saveable.shape().rank()), toInts(saveable.shape())));
+      Output shape = graph.constant("Reshape/shape", Tensor.ofInts(Shape.of(saveable.shape().rank()), toInts(saveable.shape())));
       value = graph.opBuilder("Reshape", "Reshape").addInput(value).addInput(shape).setAttr("T", saveable.dtype())
           .setAttr("Tshape", DType.INT32).build().output(0);
     }
@@ -188,9 +188,6 @@ final class SaverGraph {
         .setAttr("dtype", saveable.dtype()).build().output(0);
   }
 
-  private static Output constant(Graph graph, String name, Tensor value) {
-    return graph.opBuilder("Const", name).setAttr("dtype", value.dtype()).setAttr("value", value).build().output(0);
-  }
 
   private static Tensor keys(List<Saveable> saveables) {
     return Tensor.ofStrings(Shape.of(saveables.size()), saveables.stream().map(Saveable::key).toArray(String[]::new));

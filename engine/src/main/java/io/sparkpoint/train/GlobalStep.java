@@ -28,8 +28,7 @@ public final class GlobalStep {
       return existing;
     }
     try (Graph.NameScope scope = graph.nameScope("global_step")) {
-      Output zero = graph.opBuilder("Const", "Initializer/zeros").setAttr("dtype", DType.INT64).setAttr("value", Tensor.scalar(0L))
-          .build().output(0);
+      Output zero = graph.constant("Initializer/zeros", Tensor.scalar(0L));
       Output step = Variables.variableNamedAfter(graph, scope, DType.INT64, Shape.scalar(), zero, false, false);
       List<Object> globals = graph.getCollection(GraphCollections.GLOBAL_VARIABLES);
       graph.addToCollection(GraphCollections.GLOBAL_STEP, globals.get(globals.size() - 1));

@@ -100,7 +100,7 @@ public abstract class Optimizer {
       try (Graph.NameScope named = graph.nameScope("update")) {
         finished = group(graph.opBuilderNamedAfter(named, "NoOp"), finishing);
       }
-      Output one = Slots.constant(graph, "value", Tensor.scalar(1L));
+      Output one = graph.constant("value", Tensor.scalar(1L));
       return graph.opBuilderNamedAfter(scope, "AssignAdd").addInput(globalStep).addInput(one).setAttr("T", DType.INT64)
           .addControlInput(finished).build();
     }
@@ -113,7 +113,7 @@ public abstract class Optimizer {
 
   /** A float32 Const hyperparameter under the optimizer's scope, e.g. {@code Adam/learning_rate}. */
   protected final void hyperparameter(Graph graph, String key, double value) {
-    hyperparameters.put(key, Slots.constant(graph, key, Tensor.scalar((float) value)));
+    hyperparameters.put(key, graph.constant(key, Tensor.scalar((float) value)));
   }
 
   /** A hyperparameter as the variable's dtype: the Const itself, or a Cast of it inside the update scope. */

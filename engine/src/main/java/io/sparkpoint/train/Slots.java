@@ -49,10 +49,10 @@ final class Slots {
 
   private static Output filled(Graph graph, String name, DType dtype, Shape shape, double value) {
     if (shape.numElements() <= CONST_LIMIT) {
-      return constant(graph, name, full(dtype, shape, value));
+      return graph.constant(name, full(dtype, shape, value));
     }
-    Output dims = constant(graph, name + "/shape_as_tensor", Tensor.ofInts(Shape.of(shape.rank()), intDims(shape)));
-    Output scalar = constant(graph, name + "/Const", full(dtype, Shape.scalar(), value));
+    Output dims = graph.constant(name + "/shape_as_tensor", Tensor.ofInts(Shape.of(shape.rank()), intDims(shape)));
+    Output scalar = graph.constant(name + "/Const", full(dtype, Shape.scalar(), value));
     return graph.opBuilder("Fill", name).addInput(dims).addInput(scalar).setAttr("T", dtype).setAttr("index_type", DType.INT32)
         .build().output(0);
   }
@@ -65,9 +65,6 @@ final class Slots {
     return dims;
   }
 
-  static Output constant(Graph graph, String name, Tensor value) {
-    return graph.opBuilder("Const", name).setAttr("dtype", value.dtype()).setAttr("value", value).build().output(0);
-  }
 
   /** A float32, float64, half or bfloat16 tensor of {@code shape} with every element {@code value}. */
   static Tensor full(DType dtype, Shape shape, double value) {
