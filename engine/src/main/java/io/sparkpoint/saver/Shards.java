@@ -1,7 +1,7 @@
 package io.sparkpoint.saver;
 
+import io.sparkpoint.bundle.ByteBalance;
 import io.sparkpoint.tensor.Shape;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
@@ -14,24 +14,7 @@ final class Shards {
   private Shards() {}
 
   static List<List<Saveable>> split(List<Saveable> saveables, int count) {
-    int n = Math.max(1, Math.min(count, saveables.size()));
-    List<List<Saveable>> shards = new ArrayList<>();
-    long[] bytes = new long[n];
-    for (int i = 0; i < n; i++) {
-      shards.add(new ArrayList<>());
-    }
-    List<Saveable> bySize = new ArrayList<>(saveables);
-    bySize.sort(Comparator.comparingLong(Shards::bytes).reversed().thenComparing(Saveable::key));
-    for (Saveable saveable : bySize) {
-      int lightest = 0;
-      for (int i = 1; i < n; i++) {
-        if (bytes[i] < bytes[lightest]) {
-          lightest = i;
-        }
-      }
-      shards.get(lightest).add(saveable);
-      bytes[lightest] += bytes(saveable);
-    }
+    List<List<Saveable>> shards = ByteBalance.split(saveables, Math.max(1, count), Shards::bytes, Saveable::key);
     for (List<Saveable> shard : shards) {
       shard.sort(Comparator.comparing(Saveable::key).thenComparing(Saveable::sliceSpec));
     }

@@ -1,0 +1,70 @@
+package io.sparkpoint.replica;
+
+import io.sparkpoint.exec.Session;
+import io.sparkpoint.graph.Graph;
+import io.sparkpoint.graph.MetaGraphs;
+import io.sparkpoint.proto.MetaGraphDef;
+import io.sparkpoint.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A worker's copy of the training graph: it takes the variables the chief broadcasts and computes
+ * the gradients and the loss of its slice of a batch ({@link #gradients}), or (model averaging)
+ * runs whole training steps on its own copy of every variable ({@link #step}). One replica serves
+ * one thread at a time.
+ */
+public final class Replica {
+  private final TrainOpSplit split;
+  private final Session session;
+  private long loadedVersion = Long.MIN_VALUE;
+
+  /** What a replica computed for its slice: the gradients (in {@link TrainOpSplit#gradients()} order) and the loss. */
+  public record Result(List<Tensor> gradients, Tensor loss) {}
+
+  public Replica(TrainOpSplit split, MetaGraphDef meta) {
+    this.split = split;
+    Graph graph = new Graph();
+    MetaGraphs.importMetaGraph(graph, meta, MetaGraphs.ImportOptions.defaults());
+    this.session = new Session(graph);
+  }
+
+  public TrainOpSplit split() {
+    return split;
+  }
+
+  /**
+   * Sets variables (by store name) unless this version is already loaded.
+   *
+   * @return whether the values were loaded
+   */
+  public boolean load(long version, Map<String, Tensor> variables) {
+    if (version == loadedVersion) {
+      return false;
+    }
+    loadedVersion = Long.MIN_VALUE;
+    variables.forEach((name, value) -> session.variables().assign(name, value));
+    loadedVersion = version;
+    return true;
+  }
+
+  /** The gradients and the loss for these feeds, with the loaded variables. */
+  public Result gradients(Map<String, Tensor> feeds) {
+    List<String> fetches = new ArrayList<>(split.gradients());
+    fetches.add(split.loss());
+    List<Tensor> out = session.run(feeds, fetches);
+    return new Result(out.subList(0, split.gradients().size()), out.get(out.size() - 1));
+  }
+
+  /** Runs one whole training step (the train op) on this replica's variables; returns the loss before the update. */
+  public Tensor step(Map<String, Tensor> feeds) {
+    loadedVersion = Long.MIN_VALUE; // the variables now differ from any broadcast
+    return session.run(feeds, List.of(split.loss()), List.of(split.trainOp())).get(0);
+  }
+
+  /** Current values, by store name. */
+  public Tensor read(String variable) {
+    return session.variables().read(variable);
+  }
+}
