@@ -56,7 +56,7 @@ public final class CheckpointCommitter {
   private final Pattern ours;
 
   /** A save in progress: where its shards go. */
-  public record PendingSave(String prefix, long step, String tempDirectory) {
+  public record PendingSave(String prefix, long step, String tempDirectory) implements java.io.Serializable {
     /** Where shard {@code k} of {@code count} is written by attempt {@code attempt} (retried attempts never collide). */
     public String shardPrefix(int k, int count, long attempt) {
       return BundleNaming.shardedFilename(tempDirectory + "/attempt-" + attempt + "/part", k, count);

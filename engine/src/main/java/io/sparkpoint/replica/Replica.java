@@ -18,7 +18,8 @@ import java.util.Map;
 public final class Replica {
   private final TrainOpSplit split;
   private final Session session;
-  private long loadedVersion = Long.MIN_VALUE;
+  /** The broadcast version the variables hold, or null when they hold none (or a replica's own steps changed them). */
+  private Long loadedVersion;
 
   /** What a replica computed for its slice: the gradients (in {@link TrainOpSplit#gradients()} order) and the loss. */
   public record Result(List<Tensor> gradients, Tensor loss) {}
@@ -40,10 +41,10 @@ public final class Replica {
    * @return whether the values were loaded
    */
   public boolean load(long version, Map<String, Tensor> variables) {
-    if (version == loadedVersion) {
+    if (loadedVersion != null && version == loadedVersion) {
       return false;
     }
-    loadedVersion = Long.MIN_VALUE;
+    loadedVersion = null;
     variables.forEach((name, value) -> session.variables().assign(name, value));
     loadedVersion = version;
     return true;
@@ -59,7 +60,7 @@ public final class Replica {
 
   /** Runs one whole training step (the train op) on this replica's variables; returns the loss before the update. */
   public Tensor step(Map<String, Tensor> feeds) {
-    loadedVersion = Long.MIN_VALUE; // the variables now differ from any broadcast
+    loadedVersion = null; // the variables now differ from any broadcast
     return session.run(feeds, List.of(split.loss()), List.of(split.trainOp())).get(0);
   }
 

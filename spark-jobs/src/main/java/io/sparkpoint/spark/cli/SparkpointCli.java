@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = SparkpointCli.Version.class,
     description = "TensorFlow-compatible checkpoints on the JVM, local files and HDFS alike.",
-    subcommands = {InspectCommand.class, ValidateCommand.class, ReshardCommand.class, FreezeCommand.class, GraphCommand.class, RunCommand.class, ModelCommand.class, RetainCommand.class, DemoCommand.class})
+    subcommands = {InspectCommand.class, ValidateCommand.class, ReshardCommand.class, FreezeCommand.class, GraphCommand.class, RunCommand.class, ModelCommand.class, RetainCommand.class, TrainCommand.class, DemoCommand.class})
 public final class SparkpointCli implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -44,6 +44,10 @@ public final class SparkpointCli implements Runnable {
   }
 
   private static String describe(Throwable e) {
+    // a failed Spark task: say what failed in the task, not "Job aborted due to stage failure"
+    while (e.getClass().getName().equals("org.apache.spark.SparkException") && e.getCause() != null) {
+      e = e.getCause();
+    }
     String message = e.getMessage();
     return message == null || message.isBlank() ? e.getClass().getName() : message;
   }

@@ -1,0 +1,201 @@
+package io.sparkpoint.spark.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sparkpoint.bundle.BundleReader;
+import io.sparkpoint.bundle.BundleValidator;
+import io.sparkpoint.checkpoint.CheckpointReader;
+import io.sparkpoint.checkpoint.Checkpoints;
+import io.sparkpoint.exec.Session;
+import io.sparkpoint.fs.FileIO;
+import io.sparkpoint.fs.LocalFileIO;
+import io.sparkpoint.graph.Graph;
+import io.sparkpoint.graph.MetaGraphs;
+import io.sparkpoint.model.ModelGenerator;
+import io.sparkpoint.model.ModelSpec;
+import io.sparkpoint.tensor.Shape;
+import io.sparkpoint.tensor.Tensor;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Training on Spark equals training in one process on the same global batches; checkpoints, resume, retention, averaging. */
+class TrainJobTest {
+  private static final int FEATURES = 6;
+  private static final int EXAMPLES = 64;
+  private static final int BATCH = 16;
+  private static SparkSession spark;
+  @TempDir static Path shared;
+  private static String meta;
+  private static String data;
+  private static float[][] features = new float[EXAMPLES][FEATURES];
+  private static long[] labels = new long[EXAMPLES];
+  @TempDir Path dir;
+  private final FileIO io = new LocalFileIO();
+
+  @BeforeAll
+  static void setUp() {
+    spark = SparkSession.builder().master("local[2]").appName("TrainJobTest").config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "2").getOrCreate();
+    meta = ModelGenerator.write(new ModelSpec(ModelSpec.Kind.MLP, List.of((long) FEATURES), 3, List.of(8L), ModelSpec.Optimizer.ADAM, 0.05, 3),
+        new LocalFileIO(), shared.resolve("model").toString()).checkpoint() + ".meta";
+    Random random = new Random(5);
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < EXAMPLES; i++) {
+      List<Float> values = new ArrayList<>();
+      for (int j = 0; j < FEATURES; j++) {
+        features[i][j] = (float) random.nextGaussian();
+        values.add(features[i][j]);
+      }
+      labels[i] = (features[i][0] > 0 ? 1 : 0) + (features[i][1] > 0.5 ? 1 : 0);
+      rows.add(RowFactory.create(values, labels[i], (double) features[i][2]));
+    }
+    StructType schema = new StructType().add("features", DataTypes.createArrayType(DataTypes.FloatType)).add("label", DataTypes.LongType)
+        .add("extra", DataTypes.DoubleType);
+    Dataset<Row> frame = spark.createDataFrame(rows, schema).coalesce(1);
+    data = shared.resolve("data.parquet").toString();
+    frame.write().parquet(data);
+  }
+
+  @AfterAll
+  static void tearDown() {
+    spark.stop();
+  }
+
+  private TrainOptions options(long steps, TrainOptions.Mode mode, int localSteps, int partitions, boolean async) {
+    return new TrainOptions(meta, null, data, "parquet", Map.of("x", List.of("features"), "labels", List.of("label")), BATCH, steps, null, 42,
+        dir.resolve("run").toString(), 2L, null, 2, null, 2, mode, localSteps, async, "train", "loss:0", partitions, 1);
+  }
+
+  private TrainJob.Result train(TrainOptions options) throws Exception {
+    return TrainJob.run(spark, options, new PrintWriter(new StringWriter()));
+  }
+
+  /** One process, one session: the same global batches in the same order. */
+  private static Session reference(long steps) throws Exception {
+    Graph graph = new Graph();
+    MetaGraphs.importMetaGraph(graph, MetaGraphs.read(new LocalFileIO(), meta), MetaGraphs.ImportOptions.defaults());
+    Session session = new Session(graph);
+    session.initializeGlobalVariables();
+    long perEpoch = EXAMPLES / BATCH;
+    for (long step = 0; step < steps; step++) {
+      int[] positions = BatchOrder.positions(42, step / perEpoch, EXAMPLES);
+      int[] byPosition = new int[EXAMPLES];
+      for (int i = 0; i < EXAMPLES; i++) {
+        byPosition[positions[i]] = i;
+      }
+      float[] x = new float[BATCH * FEATURES];
+      long[] y = new long[BATCH];
+      for (int b = 0; b < BATCH; b++) {
+        int example = byPosition[(int) ((step % perEpoch) * BATCH + b)];
+        System.arraycopy(features[example], 0, x, b * FEATURES, FEATURES);
+        y[b] = labels[example];
+      }
+      session.run(Map.of("x:0", Tensor.ofFloats(Shape.of(BATCH, FEATURES), x), "labels:0", Tensor.ofLongs(Shape.of(BATCH), y)), List.of(),
+          List.of("train"));
+    }
+    return session;
+  }
+
+  private static double relativeDifference(Tensor actual, Tensor expected) {
+    double diff = 0;
+    double scale = 1e-12;
+    for (long i = 0; i < expected.numElements(); i++) {
+      diff = Math.max(diff, Math.abs(actual.doubleAt(i) - expected.doubleAt(i)));
+      scale = Math.max(scale, Math.abs(expected.doubleAt(i)));
+    }
+    return diff / scale;
+  }
+
+  private void assertMatchesReference(String prefix, long steps) throws Exception {
+    Session reference = reference(steps);
+    try (CheckpointReader reader = CheckpointReader.open(io, prefix)) {
+      assertThat(reader.variableToShapeMap()).containsKeys("dense/kernel", "dense/kernel/Adam", "beta1_power", "global_step");
+      for (String key : reader.variableToShapeMap().keySet()) {
+        assertThat(relativeDifference(reader.getTensor(key), reference.variables().read(key))).as(key).isLessThan(1e-5);
+      }
+      assertThat(reader.getTensor("global_step").longAt(0)).isEqualTo(steps);
+    }
+  }
+
+  @Test
+  void syncTrainingEqualsOneProcessOnTheSameGlobalBatchesAndWritesShardedCheckpointsUnderRetention() throws Exception {
+    TrainJob.Result result = train(options(6, TrainOptions.Mode.SYNC, 1, 3, false));
+
+    String run = dir.resolve("run").toString();
+    assertThat(result.lastStep()).isEqualTo(6);
+    assertThat(result.latestCheckpoint()).isEqualTo(run + "/model.ckpt-6");
+    assertThat(result.checkpoints()).containsExactly(run + "/model.ckpt-4", run + "/model.ckpt-6");
+    assertMatchesReference(result.latestCheckpoint(), 6);
+    assertThat(BundleValidator.validate(io, result.latestCheckpoint()).problems()).isEmpty();
+    try (BundleReader reader = BundleReader.open(io, result.latestCheckpoint())) {
+      assertThat(reader.numShards()).isEqualTo(2);
+    }
+    try (var files = Files.list(dir.resolve("run"))) {
+      assertThat(files.map(p -> p.getFileName().toString()).sorted().toList()).filteredOn(f -> !f.startsWith("events.out.tfevents."))
+          .containsExactly("checkpoint", "model.ckpt-4.data-00000-of-00002", "model.ckpt-4.data-00001-of-00002", "model.ckpt-4.index",
+              "model.ckpt-4.manifest.json", "model.ckpt-4.meta", "model.ckpt-6.data-00000-of-00002", "model.ckpt-6.data-00001-of-00002",
+              "model.ckpt-6.index", "model.ckpt-6.manifest.json", "model.ckpt-6.meta");
+    }
+    assertThat(Files.readString(dir.resolve("run/model.ckpt-6.manifest.json"))).contains("\"step\": 6", "\"shards\": 2", "\"app_id\": \"local-");
+    assertThat(result.eventFile()).contains("events.out.tfevents.");
+  }
+
+  @Test
+  void aRunStoppedAndRestartedEndsWithTheSameVariablesAsAnUninterruptedOne() throws Exception {
+    TrainJob.Result first = train(options(3, TrainOptions.Mode.SYNC, 1, 2, true));
+    assertThat(first.lastStep()).isEqualTo(3);
+    TrainJob.Result resumed = train(options(7, TrainOptions.Mode.SYNC, 1, 2, true));
+
+    assertThat(resumed.resumed()).isTrue();
+    assertThat(resumed.firstStep()).isEqualTo(3);
+    assertMatchesReference(resumed.latestCheckpoint(), 7);
+    assertThat(resumed.checkpoints()).hasSize(2).last().isEqualTo(dir.resolve("run/model.ckpt-7").toString());
+    assertThat(Checkpoints.getCheckpointState(io, dir.resolve("run").toString(), null).allModelCheckpointPaths()).hasSize(2);
+  }
+
+  @Test
+  void averagingOnOnePartitionIsPlainTrainingAndOnSeveralItStillLearns() throws Exception {
+    TrainJob.Result single = train(options(4, TrainOptions.Mode.AVERAGE, 2, 1, false));
+    assertMatchesReference(single.latestCheckpoint(), 4);
+
+    dir.resolve("run").toFile().renameTo(dir.resolve("single").toFile());
+    TrainJob.Result averaged = train(options(40, TrainOptions.Mode.AVERAGE, 4, 3, false));
+    try (CheckpointReader reader = CheckpointReader.open(io, averaged.latestCheckpoint())) {
+      assertThat(reader.getTensor("global_step").longAt(0)).isEqualTo(40);
+    }
+    assertThat(averaged.loss()).isLessThan(single.loss());
+  }
+
+  @Test
+  void badFeedsAndATooSmallDatasetAreRefusedNamingWhatIsWrong() {
+    assertThatThrownBy(() -> train(new TrainOptions(meta, null, data, "parquet", Map.of("x", List.of("features")), BATCH, 2L, null, 0,
+        dir.toString(), null, null, 1, null, 1, TrainOptions.Mode.SYNC, 1, false, "train", "loss:0", 2, 1)))
+        .hasMessage("Placeholder 'labels' feeds the gradients or the loss; add --feed labels=COLUMN");
+    assertThatThrownBy(() -> train(new TrainOptions(meta, null, data, "parquet", Map.of("x", List.of("features"), "labels", List.of("lbl")), BATCH,
+        2L, null, 0, dir.toString(), null, null, 1, null, 1, TrainOptions.Mode.SYNC, 1, false, "train", "loss:0", 2, 1)))
+        .hasMessage("--feed labels: the dataset has no column 'lbl'; its columns are [features, label, extra]");
+    assertThatThrownBy(() -> train(new TrainOptions(meta, null, data, "parquet", Map.of("x", List.of("extra"), "labels", List.of("label")), BATCH,
+        2L, null, 0, dir.toString(), null, null, 1, null, 1, TrainOptions.Mode.SYNC, 1, false, "train", "loss:0", 2, 1)))
+        .hasMessageContaining("columns [extra] hold 1 values, but x:0 takes 6 per example (shape [6])");
+    assertThatThrownBy(() -> train(new TrainOptions(meta, null, data, "parquet", Map.of("x", List.of("features"), "labels", List.of("label")), 100,
+        2L, null, 0, dir.toString(), null, null, 1, null, 1, TrainOptions.Mode.SYNC, 1, false, "train", "loss:0", 2, 1)))
+        .hasMessageContaining("has 64 examples, fewer than --batch-size 100");
+  }
+}
