@@ -35,9 +35,13 @@ import java.util.regex.Pattern;
  *   <li>merges the shards' indexes into {@code PREFIX.index}, renaming their data files to
  *       {@code PREFIX.data-0000k-of-0000S} first and writing the index last;
  *   <li>updates the {@code checkpoint} state file atomically, with timestamps (the commit point);
- *   <li>writes {@code PREFIX.manifest.json}, the marker a scheduler waits on;
- *   <li>applies retention (max_to_keep, keep every N hours) and deletes the checkpoints it dropped.
+ *   <li>applies retention (max_to_keep, keep every N hours) and deletes the checkpoints it dropped;
+ *   <li>writes {@code PREFIX.manifest.json}, the marker a scheduler waits on: once it exists, the
+ *       checkpoint is committed and retention has been applied.
  * </ol>
+ * A crash between the state file and the deletions leaves the dropped checkpoints' files behind
+ * (as TensorFlow's Saver would); they are no longer listed, so nothing reads them, and
+ * {@code sparkpoint retain} cannot tell them from checkpoints kept every N hours.
  * A new committer on the same directory takes over the checkpoints its state file lists, so
  * retention holds across restarts. Each {@link #begin} removes what a crashed save left: the
  * temporary directory, and files of checkpoints of this name newer than the latest committed one
@@ -131,9 +135,6 @@ public final class CheckpointCommitter {
     double now = clock.getAsDouble();
     CheckpointHistory.Sweep sweep = history.record(prefix, now);
     Checkpoints.updateCheckpointState(io, directory, history.toState(prefix, now), null, Checkpoints.PathStyle.RELATIVE);
-    CheckpointManifest written = new CheckpointManifest(prefix, save.step(), now, manifest.loss(), manifest.appId(), merged.numShards(),
-        manifest.bytes(), merged.entries());
-    writeAtomically(CheckpointManifest.location(prefix), (written.toJson() + "\n").getBytes(StandardCharsets.UTF_8));
     List<String> deleted = new ArrayList<>();
     for (TimedCheckpoint gone : sweep.deleted()) {
       try {
@@ -145,6 +146,9 @@ public final class CheckpointCommitter {
         System.err.println("sparkpoint: could not delete old checkpoint " + gone.prefix() + ": " + e.getMessage());
       }
     }
+    CheckpointManifest written = new CheckpointManifest(prefix, save.step(), now, manifest.loss(), manifest.appId(), merged.numShards(),
+        manifest.bytes(), merged.entries());
+    writeAtomically(CheckpointManifest.location(prefix), (written.toJson() + "\n").getBytes(StandardCharsets.UTF_8));
     return new Committed(prefix, written, deleted);
   }
 
