@@ -186,6 +186,26 @@ class PartialRestoreTest {
     assertThat(io.allFiles()).noneMatch(file -> file.startsWith("/mem/out/ckpt.index") || file.contains("tempstate"));
   }
 
+  @Test
+  void aLargeTensorIsStreamedAcrossChunksAndADamagedOneFailsNamingItWithNoCheckpointLeft() throws IOException {
+    float[] big = new float[(3 << 20) / 4 + 5]; // three 1 MiB chunks and a tail
+    for (int i = 0; i < big.length; i++) {
+      big[i] = i;
+    }
+    write(SRC, Map.of("big", Tensor.ofFloats(Shape.of(big.length), big)));
+    write(DST, Map.of("big", Tensor.ofFloats(Shape.of(big.length), new float[big.length])));
+    PartialRestore.run(io, SRC, DST, OUT, RestoreOptions.defaults(), Mode.CREATE);
+    assertSameStoredTensor(SRC, "big", OUT, "big");
+
+    String data = BundleNaming.dataFile(SRC, 0, 1);
+    byte[] damaged = io.contents(data);
+    damaged[damaged.length - 1] ^= 1;
+    io.put(data, damaged);
+    assertThatThrownBy(() -> PartialRestore.run(io, SRC, DST, "/mem/out/again", RestoreOptions.defaults(), Mode.CREATE))
+        .hasMessageStartingWith("Checksum does not match for tensor big in " + data);
+    assertThat(io.allFiles()).noneMatch(file -> file.startsWith("/mem/out/again"));
+  }
+
   /** Same entry (dtype, shape, size, checksum) and the same stored bytes. */
   private void assertSameStoredTensor(String fromPrefix, String from, String toPrefix, String to) throws IOException {
     try (BundleReader a = BundleReader.open(io, fromPrefix); BundleReader b = BundleReader.open(io, toPrefix)) {
