@@ -2,14 +2,12 @@ package io.sparkpoint.bundle;
 
 import io.sparkpoint.fs.FileIO;
 import io.sparkpoint.proto.BundleEntryProto;
-import io.sparkpoint.tensor.DType;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.CRC32C;
 
 /**
  * Rewrites a checkpoint into N data shards, every tensor unchanged: each tensor's stored bytes are
@@ -51,7 +49,7 @@ public final class Resharder {
       try (ShardedBundleWriter writer = ShardedBundleWriter.create(io, destination, numShards)) {
         for (int i = 0; i < stored.size(); i++) {
           Map.Entry<byte[], BundleEntryProto> entry = stored.get(i);
-          copy(reader, entry.getKey(), entry.getValue(), writer.shard(assignment[i]));
+          TensorCopy.copyStored(reader, entry.getKey(), entry.getValue(), writer.shard(assignment[i]));
           shardBytes[assignment[i]] += entry.getValue().getSize();
         }
         for (Map.Entry<byte[], BundleEntryProto> entry : partitioned) {
@@ -88,23 +86,5 @@ public final class Resharder {
       load[lightest] += stored.get(i).getValue().getSize();
     }
     return assignment;
-  }
-
-  private static void copy(BundleReader reader, byte[] key, BundleEntryProto entry, BundleWriter target) throws IOException {
-    String name = BundleReader.printable(key);
-    BundleReader.Location location = reader.locate(name, entry);
-    if (location.dtype() == DType.STRING) {
-      reader.verifyEntry(name, entry); // strings are checked through their layout, then copied
-      target.addVerbatim(key, entry, (position, buffer, length) -> reader.readRaw(name, entry, position, buffer, length));
-      return;
-    }
-    CRC32C crc = new CRC32C();
-    target.addVerbatim(key, entry, (position, buffer, length) -> {
-      reader.readRaw(name, entry, position, buffer, length);
-      crc.update(buffer, 0, length);
-    });
-    if ((int) crc.getValue() != location.storedCrc()) {
-      throw BundleReader.checksumMismatch(name, location.file(), location.size(), location.storedCrc(), (int) crc.getValue());
-    }
   }
 }

@@ -84,6 +84,23 @@ object Oracle {
     Files.writeString(path, text, StandardCharsets.UTF_8)
   }
 
+  /**
+   * TensorFlow's RestoreV2 (which checks every CRC) reads each line from the checkpoint at `prefix`.
+   * Returns what went wrong: the failed lines, a short report or a failed launch (with its stderr); empty when all is well.
+   */
+  def restoreProblems(prefix: String, lines: Seq[ManifestLine]): Seq[String] = {
+    val dir = Files.createTempDirectory("tf-reads")
+    val manifest = dir.resolve("manifest.tsv")
+    val report = dir.resolve("report.tsv")
+    writeManifest(manifest, lines)
+    val launch = run("restore", prefix, manifest.toString, report.toString)
+    val reported = if (Files.exists(report)) Files.readAllLines(report).asScala.toSeq else Nil
+    val failures = reported.filterNot(_.startsWith("OK")).take(20)
+    val incomplete = if (reported.size != lines.size) Seq(s"the report has ${reported.size} lines for ${lines.size} tensors") else Nil
+    val failed = if (launch.exitCode != 0) Seq(s"exit code ${launch.exitCode}: ${launch.stderr.takeRight(2000)}") else Nil
+    failures ++ incomplete ++ failed
+  }
+
   /** SHA-256 of a tensor's canonical bytes: LE elements, or per string an 8-byte LE length and the bytes. */
   def sha256(tensor: Tensor): String = {
     val digest = MessageDigest.getInstance("SHA-256")

@@ -58,19 +58,8 @@ class WeWriteTfReadsSuite extends AnyFunSuite with Matchers {
     } finally writer.close()
   }
 
-  private def restoreWithTensorFlow(prefix: String, lines: Seq[ManifestLine]): Unit = {
-    val dir = Files.createTempDirectory("tf-reads")
-    val manifest = dir.resolve("manifest.tsv")
-    val report = dir.resolve("report.tsv")
-    Oracle.writeManifest(manifest, lines)
-    val run = Oracle.run("restore", prefix, manifest.toString, report.toString)
-    val failures = Files.readAllLines(report).asScala.filterNot(_.startsWith("OK"))
-    withClue(s"${failures.take(20).mkString("\n")}\n${run.stderr.takeRight(2000)}") {
-      failures shouldBe empty
-      run.exitCode shouldBe 0
-    }
-    Files.readAllLines(report).size shouldBe lines.size
-  }
+  private def restoreWithTensorFlow(prefix: String, lines: Seq[ManifestLine]): Unit =
+    Oracle.restoreProblems(prefix, lines) shouldBe empty
 
   private def roundTrip(label: String, tensors: Seq[(String, Tensor)]): Unit = {
     val dir = Files.createTempDirectory(s"we-write-$label")

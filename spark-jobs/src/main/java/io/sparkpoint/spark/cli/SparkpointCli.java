@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = SparkpointCli.Version.class,
     description = "TensorFlow-compatible checkpoints on the JVM, local files and HDFS alike.",
-    subcommands = {InspectCommand.class, ValidateCommand.class, ReshardCommand.class, FreezeCommand.class, GraphCommand.class, RunCommand.class, ModelCommand.class, RetainCommand.class, TrainCommand.class, DemoCommand.class})
+    subcommands = {InspectCommand.class, ValidateCommand.class, ReshardCommand.class, FreezeCommand.class, GraphCommand.class, RunCommand.class, ModelCommand.class, RetainCommand.class, TrainCommand.class, RestorePartialCommand.class, DemoCommand.class})
 public final class SparkpointCli implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
