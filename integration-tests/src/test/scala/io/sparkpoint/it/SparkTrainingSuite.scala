@@ -23,7 +23,7 @@ import io.sparkpoint.bundle.BundleValidator
 import io.sparkpoint.checkpoint.{CheckpointReader, Checkpoints}
 import io.sparkpoint.exec.Session
 import io.sparkpoint.fs.hadoop.HadoopFileIO
-import io.sparkpoint.graph.{Graph, MetaGraphs}
+import io.sparkpoint.graph.{Graph, GraphIO, MetaGraphs}
 import io.sparkpoint.model.{ModelGenerator, ModelSpec}
 import io.sparkpoint.spark.train.{BatchOrderAccess, TrainJob, TrainOptions}
 import io.sparkpoint.tensor.{Shape, Tensor}
@@ -231,5 +231,63 @@ class SparkTrainingSuite extends AnyFunSuite with Matchers with BeforeAndAfterAl
     val names = io.list(dir).asScala.map(p => p.substring(p.lastIndexOf('/') + 1))
     names.filter(n => n.startsWith("model.ckpt-") && !n.startsWith("model.ckpt-12.") && !n.startsWith("model.ckpt-14.")) shouldBe empty
     names.filter(_.startsWith(".sparkpoint-tmp")) shouldBe empty
+  }
+
+  private def submit(args: String*): (Int, String, String) = {
+    val out = Files.createTempFile("submit", ".out")
+    val err = Files.createTempFile("submit", ".err")
+    val command = (Seq(projectRoot.resolve("deploy/bin/sparkpoint-submit").toString, "--master", "local[2]") ++ args).asJava
+    val builder = new ProcessBuilder(command).redirectOutput(out.toFile).redirectError(err.toFile)
+    builder.environment().remove("SPARK_HOME")
+    val process = builder.start()
+    process.waitFor(5, TimeUnit.MINUTES) shouldBe true
+    (process.exitValue(), Files.readString(out), Files.readString(err))
+  }
+
+  test("the Airflow DAG's command lines run in order under spark-submit; then restore-partial, and TensorFlow restores the checkpoint and runs the frozen graph") {
+    val jobs = new com.fasterxml.jackson.databind.ObjectMapper().readTree(projectRoot.resolve("deploy/airflow/dags/sparkpoint_jobs.json").toFile)
+    val params = Map("hdfs_uri" -> cluster.getFileSystem.getUri.toString, "meta" -> meta, "data" -> data, "checkpoint_path" -> "/sparkpoint/dag",
+      "frozen" -> s"$root/dag-frozen.pb", "batch_size" -> "16", "steps" -> "6", "save_every_steps" -> "2", "shards" -> "2")
+    def fill(template: String): String = params.foldLeft(template) { case (text, (k, v)) => text.replace(s"{{ params.$k }}", v) }
+    val dir = s"$root/dag"
+    for (task <- jobs.get("tasks").elements().asScala) {
+      val id = task.get("task_id").asText()
+      if (id == "validate") {
+        withClue("the sensor's file") { io.newInputFile(params("hdfs_uri") + fill(jobs.get("manifest").asText())).exists() shouldBe true }
+      }
+      val args = task.get("args").elements().asScala.map(a => fill(a.asText())).toSeq
+      args.exists(_.contains("{{")) shouldBe false
+      val (code, out, err) = submit(args: _*)
+      withClue(s"$id: ${err.takeRight(3000)}") { code shouldBe 0 }
+      out.trim.linesIterator.toSeq.last should startWith("{")
+    }
+    Checkpoints.getCheckpointState(io, dir, null).allModelCheckpointPaths().asScala shouldBe Seq(s"$dir/model.ckpt-4", s"$dir/model.ckpt-6")
+    io.newInputFile(s"$root/dag-frozen.pb").exists() shouldBe true
+
+    // restore-partial: warm-start a new model (other seed, other optimizer) from the trained checkpoint's layers
+    val fresh = ModelGenerator.write(new ModelSpec(ModelSpec.Kind.MLP, java.util.List.of(Features.toLong), 3, java.util.List.of(8L),
+      ModelSpec.Optimizer.MOMENTUM, 0.05, 99), io, s"$root/fresh").checkpoint()
+    val (code, out, err) = submit("restore-partial", dir, fresh, "--out", s"$root/warm/model.ckpt-0", "--include", "^dense")
+    withClue(err) { code shouldBe 0 }
+    out should include(""""matched": ["dense/bias", "dense/kernel", "dense_1/bias", "dense_1/kernel"]""")
+    val trained = values(s"$dir/model.ckpt-6")
+    val warm = values(s"$root/warm/model.ckpt-0")
+    warm("dense/kernel") shouldBe trained("dense/kernel")
+    warm("dense/kernel/Momentum") shouldBe values(fresh)("dense/kernel/Momentum")
+
+    // TensorFlow 2.18 reads the checkpoint the executors wrote, and runs the graph freeze made
+    val local = Files.createTempDirectory("dag-local")
+    val fs = cluster.getFileSystem
+    for (status <- fs.listStatus(new HPath(dir)) if status.getPath.getName.startsWith("model.ckpt-6.")) {
+      fs.copyToLocalFile(status.getPath, new HPath(local.resolve(status.getPath.getName).toString))
+    }
+    fs.copyToLocalFile(new HPath(s"$root/dag-frozen.pb"), new HPath(local.resolve("frozen.pb").toString))
+    Oracle.restoreProblems(local.resolve("model.ckpt-6").toString, trained.toSeq.map { case (k, v) => Oracle.line(k, v) }) shouldBe empty
+    val x = (0 until 2 * Features).map(i => features(i / Features)(i % Features))
+    val (run, fetched) = Oracle.runGraph(local.resolve("frozen.pb"), Seq("probabilities:0"), Seq(s"x=float32:2x$Features:${x.mkString(",")}"))
+    withClue(run.stderr.takeRight(2000)) { run.exitCode shouldBe 0 }
+    val graph = Graph.fromGraphDef(GraphIO.readGraphDef(io, s"$root/dag-frozen.pb"))
+    val ours = new Session(graph).run(java.util.Map.of("x:0", Tensor.ofFloats(Shape.of(2, Features), x: _*)), java.util.List.of("probabilities:0")).get(0)
+    fetched.head.floats.zipWithIndex.foreach { case (p, i) => p.toDouble shouldBe ours.doubleAt(i.toLong) +- 1e-6 }
   }
 }
