@@ -13,15 +13,14 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.zip.CRC32C;
 
 /**
  * Streams the stored bytes of fixed-width index entries (whole tensors or slices) chunk by chunk,
  * so a pass over a tensor of any size holds one chunk in memory. The entry's CRC32C is checked once
  * every byte has passed; a mismatch fails with the bundle reader's wording, naming tensor and file.
- * Data files are opened once and kept until {@link #close()}. Not thread-safe.
+ * The data file last read stays open until another is needed or {@link #close()}: a task reads
+ * one data file, except for partitioned tensors whose slices lie in several. Not thread-safe.
  */
 final class EntryChunks implements Closeable {
   /** Bytes per chunk: a multiple of every element width. */
@@ -35,7 +34,9 @@ final class EntryChunks implements Closeable {
   private final FileIO io;
   private final String prefix;
   private final int numShards;
-  private final Map<Integer, RandomAccessInput> dataFiles = new HashMap<>();
+  /** The open data file and its shard; -1 before the first read. */
+  private int openShard = -1;
+  private RandomAccessInput openFile;
   private byte[] chunk;
 
   EntryChunks(FileIO io, String prefix, int numShards) {
@@ -95,27 +96,21 @@ final class EntryChunks implements Closeable {
   }
 
   private RandomAccessInput dataFile(int shard, String file) throws IOException {
-    RandomAccessInput input = dataFiles.get(shard);
-    if (input == null) {
-      input = io.newInputFile(file).open();
-      dataFiles.put(shard, input);
+    if (shard != openShard) {
+      close();
+      openFile = io.newInputFile(file).open();
+      openShard = shard;
     }
-    return input;
+    return openFile;
   }
 
   @Override
   public void close() throws IOException {
-    IOException first = null;
-    for (RandomAccessInput input : dataFiles.values()) {
-      try {
-        input.close();
-      } catch (IOException e) {
-        first = first == null ? e : first;
-      }
-    }
-    dataFiles.clear();
-    if (first != null) {
-      throw first;
+    RandomAccessInput input = openFile;
+    openFile = null;
+    openShard = -1;
+    if (input != null) {
+      input.close();
     }
   }
 }

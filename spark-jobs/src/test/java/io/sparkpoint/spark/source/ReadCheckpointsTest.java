@@ -1,6 +1,5 @@
 package io.sparkpoint.spark.source;
 
-import static io.sparkpoint.spark.source.LocalSpark.list;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -18,34 +17,16 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code spark.read.format("tfcheckpoint")} on checkpoints our writer made: rows, values, stats, and comparing steps. */
-class ReadCheckpointsTest {
-  private static SparkSession spark;
+class ReadCheckpointsTest extends LocalSparkTest {
   private final LocalFileIO io = new LocalFileIO();
   @TempDir Path dir;
 
-  @BeforeAll
-  static void start() {
-    spark = LocalSpark.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    spark.stop();
-  }
-
   private Dataset<Row> read(String path, String... options) {
-    var reader = spark.read().format("tfcheckpoint");
-    for (int i = 0; i < options.length; i += 2) {
-      reader = reader.option(options[i], options[i + 1]);
-    }
-    return reader.load(path);
+    return tfcheckpoint(options).load(path);
   }
 
   private String model(String name, float[] kernel, long step) {
@@ -114,8 +95,8 @@ class ReadCheckpointsTest {
     assertThat((Double) kernel.getAs("l2_norm")).isCloseTo(Math.sqrt(1.5 * 1.5 + 4 + 16), within(1e-15));
     assertThat((Long) kernel.getAs("nan_count")).isEqualTo(1L);
     assertThat((Double) rows.get("mask").getAs("mean")).isCloseTo(2.0 / 3, within(1e-15));
-    assertThat(rows.get("vocab").isNullAt(rows.get("vocab").fieldIndex("min"))).isTrue();
-    assertThat(rows.get("vocab").isNullAt(rows.get("vocab").fieldIndex("nan_count"))).isTrue();
+    assertThat(isNull(rows.get("vocab"), "min")).isTrue();
+    assertThat(isNull(rows.get("vocab"), "nan_count")).isTrue();
   }
 
   @Test
@@ -151,7 +132,7 @@ class ReadCheckpointsTest {
     Row streamed = read(prefix, "stats", "true").first();
     assertThat((String) streamed.getAs("name")).isEqualTo("emb");
     assertThat(list(streamed, "shape")).containsExactly(4L, 2L);
-    assertThat(streamed.isNullAt(streamed.fieldIndex("shard"))).isTrue();
+    assertThat(isNull(streamed, "shard")).isTrue();
     assertThat((Long) streamed.getAs("size_bytes")).isEqualTo(32L);
     assertThat((Double) streamed.getAs("max")).isEqualTo(6.0);
     assertThat((Double) streamed.getAs("mean")).isEqualTo(3.0);
@@ -183,17 +164,10 @@ class ReadCheckpointsTest {
   void severalPathsLoadIntoOneTableAndSqlReadsItThroughATemporaryView() {
     String one = model("a/model.ckpt-5", new float[] {1, 2, 3, 4}, 5);
     String two = model("b/model.ckpt-5", new float[] {1, 2, 3, 4}, 5);
-    assertThat(spark.read().format("tfcheckpoint").load(one, two).select("checkpoint").collectAsList())
+    assertThat(tfcheckpoint().load(one, two).select("checkpoint").collectAsList())
         .extracting(row -> row.getString(0)).containsOnly(one, two).hasSize(8);
     spark.sql("CREATE OR REPLACE TEMPORARY VIEW ckpt USING tfcheckpoint OPTIONS (path '" + one + "', stats 'true')");
     assertThat(spark.sql("SELECT max FROM ckpt WHERE name = 'dense/kernel'").first().getDouble(0)).isEqualTo(4.0);
   }
 
-  private static Map<String, Row> byName(Dataset<Row> table) {
-    Map<String, Row> rows = new LinkedHashMap<>();
-    for (Row row : table.collectAsList()) {
-      rows.put(row.getAs("name"), row);
-    }
-    return rows;
-  }
 }

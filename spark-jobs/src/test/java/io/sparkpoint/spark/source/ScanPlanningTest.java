@@ -14,34 +14,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** What a read touches: column pruning, pushed filters, tasks per data file and size, and the errors of damaged input. */
-class ScanPlanningTest {
-  private static SparkSession spark;
+class ScanPlanningTest extends LocalSparkTest {
   private final LocalFileIO io = new LocalFileIO();
   @TempDir Path dir;
-
-  @BeforeAll
-  static void start() {
-    spark = LocalSpark.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    spark.stop();
-  }
-
-  private DataFrameReader reader() {
-    return spark.read().format("tfcheckpoint");
-  }
 
   /** {@code a} (float [3]) then {@code w} (float [4]) in one data file. */
   private String model(String name) {
@@ -73,7 +54,7 @@ class ScanPlanningTest {
   void indexColumnsNeverReadADataFileEvenWithStatsAndValuesOn() throws Exception {
     String prefix = model("model.ckpt-1");
     Files.delete(Path.of(dataFile(prefix)));
-    Dataset<Row> table = reader().option("stats", "true").option("values", "true").load(prefix);
+    Dataset<Row> table = tfcheckpoint().option("stats", "true").option("values", "true").load(prefix);
     assertThat(table.select("name", "shape").collectAsList()).hasSize(2);
     assertThat(table.count()).isEqualTo(2);
     assertThat(table.where("name = 'w'").select("num_elements", "size_bytes").first().getLong(1)).isEqualTo(16L);
@@ -84,12 +65,12 @@ class ScanPlanningTest {
   void aDamagedTensorFailsNamingTensorAndFileAndAFilterOnNameSkipsIt() throws Exception {
     String prefix = model("model.ckpt-1");
     corrupt(prefix, "w");
-    Dataset<Row> stats = reader().option("stats", "true").load(prefix);
+    Dataset<Row> stats = tfcheckpoint().option("stats", "true").load(prefix);
     assertThat(stats.where("name = 'a'").select("max").first().getDouble(0)).isEqualTo(3.0);
     assertThat(stats.where("name like 'a%'").select("max").first().getDouble(0)).isEqualTo(3.0);
     assertThatThrownBy(() -> stats.select("name", "max").collectAsList())
         .hasStackTraceContaining("Checksum does not match for tensor w in " + dataFile(prefix) + " (16 bytes)");
-    Dataset<Row> values = reader().option("values", "true").load(prefix);
+    Dataset<Row> values = tfcheckpoint().option("values", "true").load(prefix);
     assertThatThrownBy(() -> values.where("name = 'w'").select("values").collectAsList())
         .hasStackTraceContaining("Checksum does not match for tensor w in " + dataFile(prefix));
   }
@@ -100,7 +81,7 @@ class ScanPlanningTest {
     String two = model("model.ckpt-2");
     TestCheckpoints.state(io, dir.toString(), one, two);
     Files.delete(Path.of(dataFile(one)));
-    Dataset<Row> all = reader().option("checkpoints", "all").option("stats", "true").load(dir.toString());
+    Dataset<Row> all = tfcheckpoint().option("checkpoints", "all").option("stats", "true").load(dir.toString());
     assertThat(all.where("step = 2").select("name", "max").collectAsList()).hasSize(2);
     assertThat(all.where("step > 1 and name = 'w'").select("max").first().getDouble(0)).isEqualTo(8.0);
     assertThat(all.where("step = 2").select("name").javaRDD().getNumPartitions()).isEqualTo(1);
@@ -114,10 +95,10 @@ class ScanPlanningTest {
     writer.shard(0).add("b", Tensor.ofFloats(Shape.of(100), new float[100]));
     writer.shard(1).add("c", Tensor.ofFloats(Shape.of(100), new float[100]));
     writer.finish();
-    Dataset<Row> stats = reader().option("stats", "true").load(prefix);
+    Dataset<Row> stats = tfcheckpoint().option("stats", "true").load(prefix);
     assertThat(stats.select("name", "shard").javaRDD().getNumPartitions()).isEqualTo(1);
     assertThat(stats.select("name", "mean").javaRDD().getNumPartitions()).isEqualTo(2);
-    Dataset<Row> small = reader().option("stats", "true").option("split-bytes", "400").load(prefix);
+    Dataset<Row> small = tfcheckpoint().option("stats", "true").option("split-bytes", "400").load(prefix);
     assertThat(small.select("name", "mean").javaRDD().getNumPartitions()).isEqualTo(3);
     assertThat(small.select("name", "shard", "mean").orderBy("name").collectAsList())
         .extracting(row -> row.getString(0) + ":" + row.getInt(1) + ":" + row.getDouble(2))
@@ -127,17 +108,17 @@ class ScanPlanningTest {
   @Test
   void aPathThatIsNoCheckpointFailsAtLoadNamingItAndWhatWasExpected() {
     String missing = dir.resolve("model.ckpt-5").toString();
-    assertThatThrownBy(() -> reader().load(missing))
+    assertThatThrownBy(() -> tfcheckpoint().load(missing))
         .isInstanceOf(UncheckedIOException.class)
         .hasMessage("Cannot find a checkpoint at " + missing + ": expected " + missing + ".index or a directory with a 'checkpoint' state file");
-    assertThatThrownBy(() -> reader().load(dir.toString()))
+    assertThatThrownBy(() -> tfcheckpoint().load(dir.toString()))
         .hasMessage("Couldn't find 'checkpoint' file or checkpoints in given directory " + dir);
   }
 
   @Test
   void aBadOptionFailsNamingItAndItsValues() {
     String prefix = model("model.ckpt-1");
-    assertThatThrownBy(() -> reader().option("checkpoints", "newest").load(prefix))
+    assertThatThrownBy(() -> tfcheckpoint().option("checkpoints", "newest").load(prefix))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("Invalid option checkpoints: newest; expected latest or all");
   }
@@ -145,6 +126,6 @@ class ScanPlanningTest {
   @Test
   void aSchemaFromTheUserIsRefused() {
     String prefix = model("model.ckpt-1");
-    assertThatThrownBy(() -> reader().schema("name string").load(prefix)).hasMessageContaining("does not support user-specified schema");
+    assertThatThrownBy(() -> tfcheckpoint().schema("name string").load(prefix)).hasMessageContaining("does not support user-specified schema");
   }
 }

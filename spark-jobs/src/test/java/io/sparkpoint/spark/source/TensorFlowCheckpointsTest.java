@@ -1,49 +1,24 @@
 package io.sparkpoint.spark.source;
 
-import static io.sparkpoint.spark.source.LocalSpark.list;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sparkpoint.TestFixtures;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Checkpoints TensorFlow wrote (shared/testdata/tf-real; see its MANIFEST.md for every value checked here). */
-class TensorFlowCheckpointsTest {
-  private static SparkSession spark;
-
-  @BeforeAll
-  static void start() {
-    spark = LocalSpark.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    spark.stop();
-  }
-
-  private static Map<String, Row> byName(Dataset<Row> table) {
-    Map<String, Row> rows = new LinkedHashMap<>();
-    for (Row row : table.collectAsList()) {
-      rows.put(row.getAs("name"), row);
-    }
-    return rows;
-  }
-
+class TensorFlowCheckpointsTest extends LocalSparkTest {
   @Test
   void aTwoShardTensor2TensorDirectoryReadsItsLatestCheckpointFromBothDataFiles() {
     String directory = TestFixtures.tfReal().resolve("t2t/transformer_test_ckpt").toString();
-    Dataset<Row> table = spark.read().format("tfcheckpoint").option("stats", "true").option("values", "true").load(directory);
+    Dataset<Row> table = tfcheckpoint("stats", "true", "values", "true").load(directory);
     List<Row> index = table.select("checkpoint", "step", "shard").collectAsList();
     assertThat(index).extracting(row -> row.getString(0) + "@" + row.getLong(1)).containsOnly(directory + "/model.ckpt-1@1");
     Map<Integer, Long> perShard = index.stream().collect(Collectors.groupingBy(row -> row.getInt(2), TreeMap::new, Collectors.counting()));
@@ -60,17 +35,17 @@ class TensorFlowCheckpointsTest {
   @Test
   void partitionedVariablesAreReassembledAndTheirStatsSpanEverySlice() {
     String prefix = TestFixtures.prefix("libtensorflow-2.18-generated/partitioned_v2/ckpt");
-    Map<String, Row> rows = byName(spark.read().format("tfcheckpoint").option("values", "true").option("stats", "true").load(prefix));
+    Map<String, Row> rows = byName(tfcheckpoint("values", "true", "stats", "true").load(prefix));
     assertThat(rows).containsOnlyKeys("bias", "emb", "vocab", "w");
     Row emb = rows.get("emb");
     assertThat(list(emb, "shape")).containsExactly(6L, 4L);
-    assertThat(emb.isNullAt(emb.fieldIndex("shard"))).isTrue();
+    assertThat(isNull(emb, "shard")).isTrue();
     assertThat(list(emb, "values")).hasSize(24).startsWith(0.0, 1.0, 2.0).endsWith(22.0, 23.0);
     assertThat((Double) emb.getAs("mean")).isEqualTo(11.5);
     assertThat(list(rows.get("w"), "values")).containsExactly(100.0, 101.0, 102.0, 103.0, 104.0, 105.0, 106.0, 107.0);
     List<byte[]> vocab = list(rows.get("vocab"), "string_values");
     assertThat(vocab).extracting(bytes -> new String(bytes, StandardCharsets.UTF_8)).containsExactly("alpha", "beta", "gamma", "delta", "epsilon");
-    Row streamed = spark.read().format("tfcheckpoint").option("stats", "true").load(prefix).where("name = 'w'").first();
+    Row streamed = tfcheckpoint("stats", "true").load(prefix).where("name = 'w'").first();
     assertThat((Double) streamed.getAs("max")).isEqualTo(107.0);
     assertThat((Long) streamed.getAs("size_bytes")).isEqualTo(64L);
   }
@@ -78,7 +53,7 @@ class TensorFlowCheckpointsTest {
   @Test
   void everyDtypeHasItsPythonNameAndNumericOnesTheirValues() {
     String prefix = TestFixtures.prefix("libtensorflow-2.18-generated/all_dtypes_v2/ckpt");
-    Map<String, Row> rows = byName(spark.read().format("tfcheckpoint").option("values", "true").option("stats", "true").load(prefix));
+    Map<String, Row> rows = byName(tfcheckpoint("values", "true", "stats", "true").load(prefix));
     assertThat((String) rows.get("dt_half").getAs("dtype")).isEqualTo("float16");
     assertThat(list(rows.get("dt_half"), "values")).startsWith(1.0, -2.5, 0.0999755859375, 65504.0);
     assertThat(list(rows.get("dt_uint64"), "values")).containsExactly(0.0, 18446744073709551615.0);
@@ -86,12 +61,12 @@ class TensorFlowCheckpointsTest {
     assertThat(list(rows.get("dt_double"), "values")).containsExactly(3.141592653589793, -1e300, 5e-324);
     assertThat((String) rows.get("dt_complex64").getAs("dtype")).isEqualTo("complex64");
     assertThat(list(rows.get("dt_complex64"), "values")).isNull();
-    assertThat(rows.get("dt_complex64").isNullAt(rows.get("dt_complex64").fieldIndex("l2_norm"))).isTrue();
+    assertThat(isNull(rows.get("dt_complex64"), "l2_norm")).isTrue();
     assertThat(list(rows.get("scalar_string"), "string_values")).extracting(bytes -> new String((byte[]) bytes, StandardCharsets.UTF_8))
         .containsExactly("hello");
     Row empty = rows.get("empty_float");
     assertThat(list(empty, "values")).isEmpty();
-    assertThat(empty.isNullAt(empty.fieldIndex("min"))).isTrue();
+    assertThat(isNull(empty, "min")).isTrue();
     assertThat((Double) empty.getAs("l2_norm")).isZero();
     assertThat(list(rows.get("empty_string"), "string_values")).isEmpty();
   }
@@ -99,6 +74,6 @@ class TensorFlowCheckpointsTest {
   @Test
   void aV1CheckpointIsRefusedSayingSo() {
     String v1 = TestFixtures.prefix("libtensorflow-2.18-generated/v1_save/model.ckpt");
-    assertThatThrownBy(() -> spark.read().format("tfcheckpoint").load(v1)).hasMessageStartingWith("V1 format not supported: " + v1);
+    assertThatThrownBy(() -> tfcheckpoint().load(v1)).hasMessageStartingWith("V1 format not supported: " + v1);
   }
 }
