@@ -65,6 +65,7 @@ import org.apache.spark.sql.util.CaseInsensitiveStringMap;
  * scan reads only the columns the query needs, and filters on {@code checkpoint}, {@code step}
  * and {@code name} (=, IN, &lt;, &gt;, startsWith, AND, OR, NOT, null tests) skip checkpoints and
  * tensors before they are read; Spark applies every filter again. Rows come in no particular order.
+ * The scan's {@code tensor bytes read} metric ({@link TensorBytesRead}) shows what the tasks read.
  *
  * <p><b>Errors.</b> Damaged files fail the task with the bundle reader's messages, naming the file
  * and the tensor (a checksum mismatch, an entry outside its data file, a missing data file); a bad

@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.apache.spark.sql.connector.metric.CustomMetric;
 import org.apache.spark.sql.connector.read.Batch;
 import org.apache.spark.sql.connector.read.InputPartition;
 import org.apache.spark.sql.connector.read.PartitionReaderFactory;
@@ -82,6 +83,11 @@ final class CheckpointScan implements Scan, Batch {
 
   private boolean readsData() {
     return CheckpointColumn.anyCosts(columns, CheckpointColumn.Cost.VALUES) || CheckpointColumn.anyCosts(columns, CheckpointColumn.Cost.STATS);
+  }
+
+  @Override
+  public CustomMetric[] supportedCustomMetrics() {
+    return new CustomMetric[] {new TensorBytesRead()};
   }
 
   @Override

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.connector.metric.CustomTaskMetric;
 import org.apache.spark.sql.connector.read.PartitionReader;
 
 /**
@@ -58,6 +59,11 @@ final class TensorRowReader implements PartitionReader<InternalRow> {
   @Override
   public InternalRow get() {
     return current;
+  }
+
+  @Override
+  public CustomTaskMetric[] currentMetricsValues() {
+    return new CustomTaskMetric[] {TensorBytesRead.of(rows == null ? 0 : rows.bytesRead())};
   }
 
   @Override

@@ -26,6 +26,8 @@ final class TensorRows {
   private final boolean wantStats;
   private final UTF8String checkpoint;
   private final Long step;
+  /** Stored tensor bytes read from data files so far. */
+  private long bytesRead;
 
   TensorRows(BundleReader bundle, EntryChunks chunks, List<CheckpointColumn> columns) {
     this.bundle = bundle;
@@ -73,8 +75,10 @@ final class TensorRows {
     byte[][] strings = null;
     if (wantValues && dtype == DType.STRING) {
       strings = strings(bundle.lookup(tensor.name()));
+      bytesRead += tensor.sizeBytes();
     } else if (wantValues && DoubleElements.hasDoubleView(dtype) && shape.numElements() <= DoubleElements.MAX_VALUES) {
       values = DoubleElements.all(bundle.lookup(tensor.name()));
+      bytesRead += tensor.sizeBytes();
     }
     TensorStats stats = null;
     if (wantStats && DoubleElements.hasDoubleView(dtype)) {
@@ -83,9 +87,15 @@ final class TensorRows {
         stats.addAll(values, values.length);
       } else {
         stream(tensor, dtype, shape, stats);
+        bytesRead += tensor.sizeBytes();
       }
     }
     return new Contents(values, strings, stats);
+  }
+
+  /** Stored tensor bytes read from data files so far (indexes not counted). */
+  long bytesRead() {
+    return bytesRead;
   }
 
   /** Feeds every stored element to {@code stats}, one chunk at a time, slices in any order. */

@@ -8,6 +8,7 @@ import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.execution.SparkPlan;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
@@ -52,6 +53,13 @@ abstract class LocalSparkTest {
   static <T> List<T> list(Row row, String column) {
     int index = row.fieldIndex(column);
     return row.isNullAt(index) ? null : new ArrayList<>(row.getList(index));
+  }
+
+  /** Runs {@code query} and returns its scan's "tensor bytes read" metric. */
+  static long tensorBytesRead(Dataset<Row> query) {
+    query.collectAsList();
+    SparkPlan scan = query.queryExecution().executedPlan().collectLeaves().head();
+    return scan.metrics().apply(TensorBytesRead.NAME).value();
   }
 
   static boolean isNull(Row row, String column) {

@@ -62,6 +62,15 @@ class ScanPlanningTest extends LocalSparkTest {
   }
 
   @Test
+  void theTensorBytesReadMetricIsZeroForIndexColumnsAndTheStoredBytesOtherwise() {
+    String prefix = model("model.ckpt-1");
+    Dataset<Row> table = tfcheckpoint("stats", "true", "values", "true").load(prefix);
+    assertThat(tensorBytesRead(table.select("name", "shape", "size_bytes"))).isZero();
+    assertThat(tensorBytesRead(table.select("name", "max"))).isEqualTo(12 + 16);
+    assertThat(tensorBytesRead(table.where("name = 'w'").select("values", "max"))).isEqualTo(16);
+  }
+
+  @Test
   void aDamagedTensorFailsNamingTensorAndFileAndAFilterOnNameSkipsIt() throws Exception {
     String prefix = model("model.ckpt-1");
     corrupt(prefix, "w");
