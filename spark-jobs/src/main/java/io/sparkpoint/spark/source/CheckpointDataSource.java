@@ -1,11 +1,14 @@
 package io.sparkpoint.spark.source;
 
+import io.sparkpoint.fs.Locations;
 import io.sparkpoint.fs.hadoop.HadoopFileIO;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.connector.catalog.Table;
 import org.apache.spark.sql.connector.catalog.TableProvider;
@@ -30,9 +33,11 @@ import org.apache.spark.sql.util.CaseInsensitiveStringMap;
  * means exactly that checkpoint. {@code load(p1, p2, ...)} reads several paths into one table, each
  * checkpoint once, so runs can be compared. Any Hadoop URI works; the session's Hadoop configuration
  * goes to the executors, with options starting {@code fs.}, {@code dfs.} or {@code hadoop.} set on
- * top. Paths are resolved when the DataFrame is created: reload to see checkpoints saved since. A
- * path that is no checkpoint fails at once, naming the path and what was expected; a V1 checkpoint
- * fails saying so.
+ * top. A relative path is made absolute on the driver (a local one becomes {@code file:/...}), so
+ * executors with another working directory find it. Paths are resolved when the DataFrame is
+ * created, as Spark's file sources list their files: reload to see checkpoints saved since. A path
+ * that is no checkpoint fails at once, naming the path and what was expected; a V1 checkpoint fails
+ * saying so.
  *
  * <p><b>Columns.</b> {@code checkpoint} (the prefix), {@code step} (the {@code -N} suffix of the
  * prefix; null without one), {@code name}, {@code dtype} (TensorFlow's Python names:
@@ -97,10 +102,20 @@ public final class CheckpointDataSource implements TableProvider, DataSourceRegi
     options.hadoopSettings().forEach(conf::set);
     List<String> prefixes;
     try {
-      prefixes = CheckpointPrefixes.resolve(new HadoopFileIO(conf), options.paths(), options.allCheckpoints());
+      List<String> paths = new ArrayList<>();
+      for (String path : options.paths()) {
+        paths.add(Locations.isAbsolute(path) ? path : qualified(path, conf));
+      }
+      prefixes = CheckpointPrefixes.resolve(new HadoopFileIO(conf), paths, options.allCheckpoints());
     } catch (IOException e) {
       throw new UncheckedIOException(e.getMessage(), e);
     }
     return new CheckpointTable(options, prefixes, new SerializableHadoopConf(conf));
+  }
+
+  /** A relative path made absolute on the driver, so executors (whose working directory differs) find it. */
+  private static String qualified(String path, Configuration conf) throws IOException {
+    Path hadoopPath = new Path(path);
+    return hadoopPath.getFileSystem(conf).makeQualified(hadoopPath).toString();
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sparkpoint.TestFixtures;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -69,6 +70,15 @@ class TensorFlowCheckpointsTest extends LocalSparkTest {
     assertThat(isNull(empty, "min")).isTrue();
     assertThat((Double) empty.getAs("l2_norm")).isZero();
     assertThat(list(rows.get("empty_string"), "string_values")).isEmpty();
+  }
+
+  @Test
+  void aRelativePathIsMadeAbsoluteOnTheDriver() {
+    Path prefix = Path.of(TestFixtures.prefix("libtensorflow-2.18-generated/sharded_v2/ckpt"));
+    String relative = Path.of("").toAbsolutePath().relativize(prefix).toString();
+    Dataset<Row> table = tfcheckpoint("stats", "true").load(relative);
+    assertThat(table.select("checkpoint").first().getString(0)).isEqualTo("file:" + prefix);
+    assertThat(table.where("name = 'global_step'").select("max").first().getDouble(0)).isEqualTo(12345.0);
   }
 
   @Test
