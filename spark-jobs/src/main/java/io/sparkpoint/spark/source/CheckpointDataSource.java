@@ -65,12 +65,14 @@ import org.apache.spark.sql.util.CaseInsensitiveStringMap;
  * {@code count()}) runs one task per checkpoint that reads the index and no data file. A query
  * needing values or stats plans on the driver from the index: one task per (checkpoint, data
  * file), cut into tasks of at most {@code split-bytes} (default 64 MiB; accepts {@code 64m},
- * {@code 1g}) stored bytes. A tensor larger than that is a task of its own: a row describes one
- * tensor whole, so a tensor is never split between tasks; its stats stream in constant memory. The
- * scan reads only the columns the query needs, and filters on {@code checkpoint}, {@code step}
- * and {@code name} (=, IN, &lt;, &gt;, startsWith, AND, OR, NOT, null tests) skip checkpoints and
- * tensors before they are read; Spark applies every filter again. Rows come in no particular order.
- * The scan's {@code tensor bytes read} metric ({@link TensorBytesRead}) shows what the tasks read.
+ * {@code 1g}) stored bytes, each preferring the hosts that store its bytes (HDFS block
+ * locations). A tensor larger than that is a task of its own: a row describes one tensor whole,
+ * so a tensor is never split between tasks; its stats stream in constant memory. Each task reads
+ * its checkpoint's index once. The scan reads only the columns the query needs, and filters on
+ * {@code checkpoint}, {@code step} and {@code name} (=, IN, &lt;, &gt;, startsWith, AND, OR, NOT,
+ * null tests) skip checkpoints and tensors before they are read; Spark applies every filter again.
+ * Rows come in no particular order. The scan's {@code tensor bytes read} metric
+ * ({@link TensorBytesRead}) shows what the tasks read.
  *
  * <p><b>Errors.</b> Damaged files fail the task with the bundle reader's messages, naming the file
  * and the tensor (a checksum mismatch, an entry outside its data file, a missing data file); a bad

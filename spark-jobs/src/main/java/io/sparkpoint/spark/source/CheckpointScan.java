@@ -1,5 +1,6 @@
 package io.sparkpoint.spark.source;
 
+import io.sparkpoint.bundle.BundleNaming;
 import io.sparkpoint.bundle.BundleReader;
 import io.sparkpoint.fs.FileIO;
 import io.sparkpoint.fs.hadoop.HadoopFileIO;
@@ -19,7 +20,7 @@ import org.apache.spark.sql.types.StructType;
  * Plans the tasks of one read on the driver. When the query needs only index columns, each
  * checkpoint is one task that reads its index and nothing else. When it needs values or stats, the
  * driver reads each index and splits the tensors by data file and size (see {@link PartitionPlanner}),
- * so a large checkpoint reads in parallel.
+ * so a large checkpoint reads in parallel, each task preferring the hosts that store its bytes.
  */
 final class CheckpointScan implements Scan, Batch {
   private final CheckpointTable table;
@@ -65,6 +66,7 @@ final class CheckpointScan implements Scan, Batch {
 
   private List<TensorPartition> plan() throws IOException {
     FileIO io = new HadoopFileIO(table.conf().value());
+    BlockHosts blockHosts = new BlockHosts(table.conf().value());
     List<TensorPartition> planned = new ArrayList<>();
     for (String prefix : table.prefixes()) {
       if (!filter.acceptsCheckpoint(prefix, CheckpointPrefixes.step(prefix))) {
@@ -75,7 +77,10 @@ final class CheckpointScan implements Scan, Batch {
         continue;
       }
       try (BundleReader reader = BundleReader.open(io, prefix)) {
-        planned.addAll(PartitionPlanner.plan(reader, filter, table.options().splitBytes()));
+        for (TensorPartition partition : PartitionPlanner.plan(reader, filter, table.options().splitBytes())) {
+          String dataFile = BundleNaming.dataFile(prefix, partition.shard(), reader.numShards());
+          planned.add(partition.withHosts(blockHosts.hosts(dataFile, partition.start(), partition.end())));
+        }
       }
     }
     return planned;

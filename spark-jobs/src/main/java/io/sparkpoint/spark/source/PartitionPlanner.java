@@ -28,19 +28,47 @@ final class PartitionPlanner {
     }
     List<TensorPartition> partitions = new ArrayList<>();
     for (Map.Entry<Integer, List<TensorPieces>> shard : byShard.entrySet()) {
-      List<String> names = new ArrayList<>();
-      long bytes = 0;
+      Run run = new Run(prefix, shard.getKey());
       for (TensorPieces tensor : shard.getValue()) {
-        if (!names.isEmpty() && bytes + tensor.sizeBytes() > splitBytes) {
-          partitions.add(new TensorPartition(prefix, shard.getKey(), names, bytes));
-          names = new ArrayList<>();
-          bytes = 0;
+        if (!run.names.isEmpty() && run.bytes + tensor.sizeBytes() > splitBytes) {
+          partitions.add(run.partition());
+          run = new Run(prefix, shard.getKey());
         }
-        names.add(tensor.name());
-        bytes += tensor.sizeBytes();
+        run.add(tensor);
       }
-      partitions.add(new TensorPartition(prefix, shard.getKey(), names, bytes));
+      partitions.add(run.partition());
     }
     return partitions;
+  }
+
+  /** The tensors of one task, as they are gathered. */
+  private static final class Run {
+    private final String prefix;
+    private final int shard;
+    private final List<String> names = new ArrayList<>();
+    private long bytes;
+    /** The byte range the run covers in its data file. */
+    private long start = Long.MAX_VALUE;
+    private long end;
+
+    Run(String prefix, int shard) {
+      this.prefix = prefix;
+      this.shard = shard;
+    }
+
+    void add(TensorPieces tensor) {
+      names.add(tensor.name());
+      bytes += tensor.sizeBytes();
+      for (TensorPieces.Piece piece : tensor.pieces()) {
+        if (piece.entry().getShardId() == shard) {
+          start = Math.min(start, piece.entry().getOffset());
+          end = Math.max(end, piece.entry().getOffset() + piece.entry().getSize());
+        }
+      }
+    }
+
+    TensorPartition partition() {
+      return new TensorPartition(prefix, shard, names, bytes, Math.min(start, end), end, List.of());
+    }
   }
 }

@@ -42,8 +42,9 @@ class PartitionPlannerTest {
   @Test
   void aDataFileIsCutAtTheSplitSizeAndALargerTensorIsATaskOfItsOwn() throws Exception {
     try (BundleReader reader = twoShards()) {
-      assertThat(describe(PartitionPlanner.plan(reader, ScanFilter.none(), 440)))
-          .containsExactly("0:[a, b]:440", "0:[c]:400", "1:[d]:8");
+      List<TensorPartition> partitions = PartitionPlanner.plan(reader, ScanFilter.none(), 440);
+      assertThat(describe(partitions)).containsExactly("0:[a, b]:440", "0:[c]:400", "1:[d]:8");
+      assertThat(partitions).extracting(p -> p.start() + "-" + p.end()).containsExactly("0-440", "440-840", "0-8");
       assertThat(describe(PartitionPlanner.plan(reader, ScanFilter.none(), 100)))
           .containsExactly("0:[a]:400", "0:[b]:40", "0:[c]:400", "1:[d]:8");
     }
