@@ -57,8 +57,9 @@ import org.apache.spark.sql.util.CaseInsensitiveStringMap;
  *   <li>{@code stats=true} adds {@code min}, {@code max}, {@code mean}, {@code l2_norm} and
  *   {@code nan_count} for the same dtypes (null otherwise). NaNs are counted and left out of the
  *   others, like numpy's {@code nanmin}/{@code nanmean}; min, max and mean are null when no element
- *   is a number. They are computed on the executors from the stored bytes streamed in 1 MiB chunks,
- *   never a whole tensor in memory; for partitioned tensors, over every slice.</li>
+ *   is a number. They are computed on the executors, for partitioned tensors over every slice:
+ *   from the values when those are read too, otherwise from the stored bytes streamed in 1 MiB
+ *   chunks, never a whole tensor in memory.</li>
  * </ul>
  *
  * <p><b>Planning.</b> A query that needs only index columns ({@code select("name", "shape")},
