@@ -119,4 +119,23 @@ class LauncherSuite extends AnyFunSuite with Matchers {
     err.trim shouldBe "sparkpoint inspect: error: Cannot find a checkpoint at /no/such/ckpt: expected /no/such/ckpt.index or a directory with a 'checkpoint' state file"
     sparkpoint(Paths.get("/"), "reshard", "a")._1 shouldBe 2
   }
+
+  test("quickstart (README's first command) trains on Spark, freezes, validates and says where everything went; run again, it resumes") {
+    val work = Files.createTempDirectory("launcher-cwd")
+    val dir = Files.createTempDirectory("quickstart").resolve("out")
+    val (code, out, err) = sparkpoint(work, "quickstart", "--out", dir.toString, "--steps", "60", "--master", "local[2]")
+    withClue(err.takeRight(3000)) { code shouldBe 0 }
+    out should include("step 50/60")
+    out should include(s"checkpoints:    ${dir.resolve("run/model.ckpt-50")}, ${dir.resolve("run/model.ckpt-60")}")
+    out should include(s"frozen graph:   ${dir.resolve("frozen.pb")}")
+    out should include("validation:     valid")
+    out.linesIterator.toSeq.last should include(s""""latest_checkpoint": "${dir.resolve("run/model.ckpt-60")}"""")
+    Files.exists(dir.resolve("run/model.ckpt-60.manifest.json")) shouldBe true
+    Files.list(dir.resolve("run")).iterator().asScala.exists(_.getFileName.toString.startsWith("events.out.tfevents.")) shouldBe true
+
+    val (again, rerun, _) = sparkpoint(work, "quickstart", "--out", dir.toString, "--steps", "60", "--master", "local[2]")
+    again shouldBe 0
+    rerun should include(s"resuming from ${dir.resolve("run/model.ckpt-60")}")
+    rerun.linesIterator.toSeq.last should include(""""last_step": 60""")
+  }
 }

@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = SparkpointCli.Version.class,
     description = "TensorFlow-compatible checkpoints on the JVM, local files and HDFS alike.",
-    subcommands = {InspectCommand.class, ValidateCommand.class, ReshardCommand.class, FreezeCommand.class, GraphCommand.class, RunCommand.class, ModelCommand.class, RetainCommand.class, TrainCommand.class, RestorePartialCommand.class, DemoCommand.class})
+    subcommands = {InspectCommand.class, ValidateCommand.class, ReshardCommand.class, FreezeCommand.class, GraphCommand.class, RunCommand.class, ModelCommand.class, RetainCommand.class, TrainCommand.class, QuickstartCommand.class, RestorePartialCommand.class, DemoCommand.class})
 public final class SparkpointCli implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -35,7 +35,7 @@ public final class SparkpointCli implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: choose one of inspect, validate, reshard, freeze, graph, run, demo");
+    throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: choose one of " + String.join(", ", spec.subcommands().keySet()));
   }
 
   /** The storage every command uses: Hadoop's FileSystem with the configuration on the classpath. */

@@ -126,7 +126,7 @@ final class TrainCommand implements Callable<Integer> {
     summary.put("resumed", result.resumed());
     summary.put("first_step", result.firstStep());
     summary.put("last_step", result.lastStep());
-    summary.put("loss", result.loss());
+    summary.put("loss", Double.isNaN(result.loss()) ? null : result.loss());
     summary.put("latest_checkpoint", result.latestCheckpoint());
     summary.put("checkpoints", result.checkpoints());
     summary.put("examples", result.examples());
