@@ -92,7 +92,7 @@ class SparkTrainingSuite extends AnyFunSuite with Matchers with BeforeAndAfterAl
   }
 
   private def options(dir: String, steps: Long, saveEvery: Long = 2, maxToKeep: Int = 3, shards: Int = 3, async: Boolean = false) =
-    new TrainOptions(meta, null, data, "parquet", Map("x" -> java.util.List.of("features"), "labels" -> java.util.List.of("label")).asJava,
+    new TrainOptions(meta, null, null, data, "parquet", Map("x" -> java.util.List.of("features"), "labels" -> java.util.List.of("label")).asJava,
       Batch, steps, null, Seed, dir, saveEvery, null, maxToKeep, null, shards, TrainOptions.Mode.SYNC, 1, async, "train", "loss:0", 4, 1)
 
   private def train(options: TrainOptions): TrainJob.Result = TrainJob.run(spark, options, new PrintWriter(new StringWriter()))

@@ -4,6 +4,8 @@ import io.sparkpoint.spark.jobs.SparkSessions;
 import io.sparkpoint.spark.train.TrainJob;
 import io.sparkpoint.spark.train.TrainOptions;
 import java.io.PrintWriter;
+import io.sparkpoint.restore.RestoreOptions;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,6 +41,19 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--init-checkpoint", paramLabel = "PREFIX_OR_DIR",
       description = "Warm start a fresh run: variables this checkpoint holds under the same name, dtype and shape start from its values.")
   String initCheckpoint;
+
+  @Option(names = "--init-include", paramLabel = "RE", description = "Warm start only variables matching RE (searched anywhere in the name). Repeatable.")
+  List<String> initInclude = new ArrayList<>();
+
+  @Option(names = "--init-exclude", paramLabel = "RE", description = "Warm start no variable matching RE; an exclude wins. Repeatable.")
+  List<String> initExclude = new ArrayList<>();
+
+  @Option(names = "--init-map", paramLabel = "SOURCE=TARGET",
+      description = "Warm start TARGET from checkpoint key SOURCE (exact, or a regex over the whole key with $1 in TARGET), as restore-partial's --map. Repeatable.")
+  List<String> initMap = new ArrayList<>();
+
+  @Option(names = "--init-reshape", description = "Warm start also from tensors with the same number of elements in another shape.")
+  boolean initReshape;
 
   @Option(names = "--data", required = true, paramLabel = "PATH_OR_TABLE", description = "The dataset (any Hadoop URI, or a table name).")
   String data;
@@ -113,7 +128,24 @@ final class TrainCommand implements Callable<Integer> {
     };
     TrainOptions options;
     try {
-      options = new TrainOptions(meta, initCheckpoint, data, format, feedMap, batchSize, steps, epochs, seed, checkpointDir, saveEverySteps,
+      RestoreOptions restore = RestoreOptions.defaults();
+      try {
+        for (String include : initInclude) {
+          restore = restore.withInclude(include);
+        }
+        for (String exclude : initExclude) {
+          restore = restore.withExclude(exclude);
+        }
+        for (String map : initMap) {
+          restore = restore.withMap(map);
+        }
+      } catch (IllegalArgumentException e) {
+        // the plan's messages name restore-partial's flags
+        throw new IllegalArgumentException(e.getMessage().replace("--include", "--init-include").replace("--exclude", "--init-exclude")
+            .replace("--map", "--init-map"), e);
+      }
+      restore = initReshape ? restore.allowingReshape() : restore;
+      options = new TrainOptions(meta, initCheckpoint, restore, data, format, feedMap, batchSize, steps, epochs, seed, checkpointDir, saveEverySteps,
           saveEverySeconds, maxToKeep, keepHours, shards, parsedMode, localSteps, asyncSave, trainOp, loss, partitions, Math.max(1, logEvery));
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());

@@ -51,7 +51,7 @@ public final class QuickstartJob {
           io, modelDir);
     }
     String run = Locations.join(out, "run");
-    TrainOptions options = new TrainOptions(meta, null, data, "parquet", Map.of("x", List.of("features"), "labels", List.of("label")), 128, steps,
+    TrainOptions options = new TrainOptions(meta, null, null, data, "parquet", Map.of("x", List.of("features"), "labels", List.of("label")), 128, steps,
         null, 7, run, 50L, null, 3, null, 2, TrainOptions.Mode.SYNC, 1, true, ModelGenerator.TRAIN, ModelGenerator.LOSS, null, 25);
     TrainJob.Result training = TrainJob.run(spark, options, progress);
     String frozen = Locations.join(out, "frozen.pb");

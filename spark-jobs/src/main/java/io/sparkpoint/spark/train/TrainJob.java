@@ -12,6 +12,9 @@ import io.sparkpoint.proto.MetaGraphDef;
 import io.sparkpoint.replica.Chief;
 import io.sparkpoint.replica.GradientSum;
 import io.sparkpoint.replica.TrainOpSplit;
+import io.sparkpoint.restore.RestoreOptions;
+import io.sparkpoint.restore.RestorePlan;
+import io.sparkpoint.restore.TensorSpec;
 import io.sparkpoint.tensor.DType;
 import io.sparkpoint.tensor.Shape;
 import io.sparkpoint.tensor.Tensor;
@@ -25,6 +28,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.UUID;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -152,37 +157,41 @@ public final class TrainJob {
     }
     chief.initialize();
     if (options.initCheckpoint() != null) {
-      warmStart(chief, io, options.initCheckpoint(), progress);
+      warmStart(chief, io, options.initCheckpoint(), options.initRestore(), progress);
     }
     Long step = chief.globalStep();
     return step != null ? step : 0;
   }
 
-  /** Sets every variable the initial checkpoint holds under the same name with the same dtype and shape; reports the rest. */
-  private static void warmStart(Chief chief, FileIO io, String checkpoint, PrintWriter progress) throws IOException {
+  /**
+   * Warm start: the plan of {@code restore-partial} (same names, or the {@code --init-map} renames,
+   * filtered by {@code --init-include}/{@code --init-exclude}) from the initial checkpoint onto the
+   * chief's variables; mismatched ones keep their initial values. Prints the plan's outcome.
+   */
+  private static void warmStart(Chief chief, FileIO io, String checkpoint, RestoreOptions restore, PrintWriter progress) throws IOException {
     String prefix = Checkpoints.resolvePrefix(io, checkpoint);
     Map<String, Tensor> current = chief.read(chief.allVariables());
+    SortedMap<String, TensorSpec> targets = new TreeMap<>();
+    current.forEach((name, value) -> targets.put(name, new TensorSpec(value.dtype(), value.shape())));
     Map<String, Tensor> restored = new LinkedHashMap<>();
-    List<String> skipped = new ArrayList<>();
     try (CheckpointReader reader = CheckpointReader.open(io, prefix)) {
-      Map<String, Shape> shapes = reader.variableToShapeMap();
-      for (Map.Entry<String, Tensor> variable : current.entrySet()) {
-        Shape shape = shapes.get(variable.getKey());
-        if (shape == null) {
-          continue;
+      SortedMap<String, TensorSpec> sources = new TreeMap<>();
+      Map<String, DType> dtypes = reader.variableToDtypeMap();
+      reader.variableToShapeMap().forEach((name, shape) -> sources.put(name, new TensorSpec(dtypes.get(name), shape)));
+      RestorePlan plan = RestorePlan.compute(sources, targets, restore.skippingMismatched());
+      for (RestorePlan.Step step : plan.steps()) {
+        if (step.restores()) {
+          Tensor value = reader.getTensor(step.source());
+          restored.put(step.target(), step.reshaped() ? Tensor.wrap(value.dtype(), step.targetSpec().shape(), value.data()) : value);
         }
-        Tensor value = reader.getTensor(variable.getKey());
-        if (!shape.equals(variable.getValue().shape()) || value.dtype() != variable.getValue().dtype()) {
-          skipped.add(variable.getKey() + " (checkpoint " + value.dtype().pythonName() + " " + shape + ", variable "
-              + variable.getValue().dtype().pythonName() + " " + variable.getValue().shape() + ")");
-          continue;
-        }
-        restored.put(variable.getKey(), value);
       }
+      plan.warnings().forEach(w -> progress.println("warm start: " + w));
+      List<String> kept = plan.steps().stream().filter(s -> !s.restores()).map(s -> s.target() + " (" + s.outcome().name().toLowerCase(Locale.ROOT) + ")")
+          .toList();
+      progress.println("warm start from " + prefix + ": " + restored.size() + " of " + current.size() + " variables restored"
+          + (kept.isEmpty() ? "" : "; kept initialized: " + String.join(", ", kept)));
     }
     chief.assign(restored);
-    progress.println("warm start from " + prefix + ": " + restored.size() + " of " + current.size() + " variables restored"
-        + (skipped.isEmpty() ? "" : "; shape or dtype differs, kept initialized: " + skipped));
   }
 
   private static long stepOf(String prefix) {

@@ -1,5 +1,6 @@
 package io.sparkpoint.spark.train;
 
+import io.sparkpoint.restore.RestoreOptions;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -7,11 +8,12 @@ import java.util.Map;
 /**
  * A training run's settings, as {@code sparkpoint train} spells them.
  *
+ * @param initRestore how {@code initCheckpoint} maps onto the variables (include/exclude, renames, reshape); mismatches are skipped
  * @param feeds placeholder name to its columns (one array or vector column, or numeric columns in order)
  * @param steps the global step to train to, or null to use {@code epochs}
  * @param partitions how many partitions the dataset is spread over, or null for Spark's default parallelism
  */
-public record TrainOptions(String meta, String initCheckpoint, String data, String format, Map<String, List<String>> feeds, int batchSize,
+public record TrainOptions(String meta, String initCheckpoint, RestoreOptions initRestore, String data, String format, Map<String, List<String>> feeds, int batchSize,
     Long steps, Integer epochs, long seed, String checkpointDir, Long saveEverySteps, Double saveEverySeconds, int maxToKeep,
     Double keepCheckpointEveryNHours, int shards, Mode mode, int localSteps, boolean asyncSave, String trainOp, String loss, Integer partitions,
     int logEverySteps) {
@@ -25,6 +27,7 @@ public record TrainOptions(String meta, String initCheckpoint, String data, Stri
 
   public TrainOptions {
     feeds = new LinkedHashMap<>(feeds);
+    initRestore = initRestore == null ? RestoreOptions.defaults() : initRestore;
     if (batchSize < 1) {
       throw new IllegalArgumentException("--batch-size must be at least 1, got " + batchSize);
     }

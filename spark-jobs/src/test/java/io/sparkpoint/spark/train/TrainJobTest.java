@@ -14,6 +14,7 @@ import io.sparkpoint.graph.Graph;
 import io.sparkpoint.graph.MetaGraphs;
 import io.sparkpoint.model.ModelGenerator;
 import io.sparkpoint.model.ModelSpec;
+import io.sparkpoint.restore.RestoreOptions;
 import io.sparkpoint.tensor.Shape;
 import io.sparkpoint.tensor.Tensor;
 import java.io.PrintWriter;
@@ -79,7 +80,7 @@ class TrainJobTest {
   }
 
   private TrainOptions options(long steps, TrainOptions.Mode mode, int localSteps, int partitions, boolean async) {
-    return new TrainOptions(meta, null, data, "parquet", Map.of("x", List.of("features"), "labels", List.of("label")), BATCH, steps, null, 42,
+    return new TrainOptions(meta, null, null, data, "parquet", Map.of("x", List.of("features"), "labels", List.of("label")), BATCH, steps, null, 42,
         dir.resolve("run").toString(), 2L, null, 2, null, 2, mode, localSteps, async, "train", "loss:0", partitions, 1);
   }
 
@@ -185,17 +186,37 @@ class TrainJobTest {
 
   @Test
   void badFeedsAndATooSmallDatasetAreRefusedNamingWhatIsWrong() {
-    assertThatThrownBy(() -> train(new TrainOptions(meta, null, data, "parquet", Map.of("x", List.of("features")), BATCH, 2L, null, 0,
+    assertThatThrownBy(() -> train(new TrainOptions(meta, null, null, data, "parquet", Map.of("x", List.of("features")), BATCH, 2L, null, 0,
         dir.toString(), null, null, 1, null, 1, TrainOptions.Mode.SYNC, 1, false, "train", "loss:0", 2, 1)))
         .hasMessage("Placeholder 'labels' feeds the gradients or the loss; add --feed labels=COLUMN");
-    assertThatThrownBy(() -> train(new TrainOptions(meta, null, data, "parquet", Map.of("x", List.of("features"), "labels", List.of("lbl")), BATCH,
+    assertThatThrownBy(() -> train(new TrainOptions(meta, null, null, data, "parquet", Map.of("x", List.of("features"), "labels", List.of("lbl")), BATCH,
         2L, null, 0, dir.toString(), null, null, 1, null, 1, TrainOptions.Mode.SYNC, 1, false, "train", "loss:0", 2, 1)))
         .hasMessage("--feed labels: the dataset has no column 'lbl'; its columns are [features, label, extra]");
-    assertThatThrownBy(() -> train(new TrainOptions(meta, null, data, "parquet", Map.of("x", List.of("extra"), "labels", List.of("label")), BATCH,
+    assertThatThrownBy(() -> train(new TrainOptions(meta, null, null, data, "parquet", Map.of("x", List.of("extra"), "labels", List.of("label")), BATCH,
         2L, null, 0, dir.toString(), null, null, 1, null, 1, TrainOptions.Mode.SYNC, 1, false, "train", "loss:0", 2, 1)))
         .hasMessageContaining("columns [extra] hold 1 values, but x:0 takes 6 per example (shape [6])");
-    assertThatThrownBy(() -> train(new TrainOptions(meta, null, data, "parquet", Map.of("x", List.of("features"), "labels", List.of("label")), 100,
+    assertThatThrownBy(() -> train(new TrainOptions(meta, null, null, data, "parquet", Map.of("x", List.of("features"), "labels", List.of("label")), 100,
         2L, null, 0, dir.toString(), null, null, 1, null, 1, TrainOptions.Mode.SYNC, 1, false, "train", "loss:0", 2, 1)))
         .hasMessageContaining("has 64 examples, fewer than --batch-size 100");
+  }
+
+  @Test
+  void aWarmStartTakesTheLayersOfAnotherRunThroughTheRestorePlanAndStartsTheRestFresh() throws Exception {
+    TrainJob.Result trained = train(options(4, TrainOptions.Mode.SYNC, 1, 2, false));
+    TrainOptions warm = new TrainOptions(meta, trained.checkpointDir(), RestoreOptions.defaults().withExclude("Adam|beta|global_step"), data,
+        "parquet", Map.of("x", List.of("features"), "labels", List.of("label")), BATCH, 0L, null, 42, dir.resolve("warm").toString(), null, null,
+        2, null, 1, TrainOptions.Mode.SYNC, 1, false, "train", "loss:0", 2, 1);
+    StringWriter printed = new StringWriter();
+    TrainJob.Result result = TrainJob.run(spark, warm, new PrintWriter(printed));
+
+    assertThat(printed.toString()).contains("warm start from " + trained.latestCheckpoint() + ": 4 of 15 variables restored",
+        "kept initialized: beta1_power (excluded)");
+    try (CheckpointReader started = CheckpointReader.open(io, result.latestCheckpoint());
+        CheckpointReader source = CheckpointReader.open(io, trained.latestCheckpoint())) {
+      assertThat(started.getTensor("dense/kernel")).isEqualTo(source.getTensor("dense/kernel"));
+      assertThat(started.getTensor("dense_1/bias")).isEqualTo(source.getTensor("dense_1/bias"));
+      assertThat(started.getTensor("global_step").longAt(0)).isZero();
+      assertThat(started.getTensor("dense/kernel/Adam").doubleAt(0)).isZero();
+    }
   }
 }
