@@ -290,4 +290,24 @@ class SparkTrainingSuite extends AnyFunSuite with Matchers with BeforeAndAfterAl
     val ours = new Session(graph).run(java.util.Map.of("x:0", Tensor.ofFloats(Shape.of(2, Features), x: _*)), java.util.List.of("probabilities:0")).get(0)
     fetched.head.floats.zipWithIndex.foreach { case (p, i) => p.toDouble shouldBe ours.doubleAt(i.toLong) +- 1e-6 }
   }
+
+  test("a notebook reads the run's checkpoints over hdfs:// as a DataFrame (tfcheckpoint, on the executors) and compares two steps with one join") {
+    val dir = s"$root/sync"
+    if (!io.newInputFile(s"$dir/model.ckpt-8.index").exists()) train(options(dir, 8))
+    val all = spark.read.format("tfcheckpoint").option("checkpoints", "all").option("stats", "true").load(dir)
+    all.select("step").distinct().collect().map(_.getLong(0)).sorted shouldBe Array(4L, 6L, 8L)
+    val latest = spark.read.format("tfcheckpoint").load(dir)
+    latest.select("checkpoint").distinct().collect().map(_.getString(0)) shouldBe Array(s"$dir/model.ckpt-8")
+    latest.where("name = 'dense/kernel'").select("dtype", "num_elements").collect().map(r => (r.getString(0), r.getLong(1))) shouldBe
+      Array(("float32", Features * 8L))
+
+    val a = all.where("step = 6").alias("a")
+    val b = all.where("step = 8").alias("b")
+    val changes = a.join(b, "name").selectExpr("name", "b.l2_norm - a.l2_norm as change").collect().map(r => r.getString(0) -> r.getDouble(1)).toMap
+    val six = values(s"$dir/model.ckpt-6")("dense/kernel")
+    val eight = values(s"$dir/model.ckpt-8")("dense/kernel")
+    def norm(t: Tensor) = math.sqrt((0L until t.numElements()).map(i => t.doubleAt(i) * t.doubleAt(i)).sum)
+    changes("dense/kernel") shouldBe (norm(eight) - norm(six)) +- 1e-9
+    changes("global_step") shouldBe 2.0 +- 1e-12
+  }
 }
