@@ -31,6 +31,7 @@ import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.UUID;
+import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -208,11 +209,9 @@ public final class TrainJob {
       TrainOpSplit split, long step) {
     Broadcast<VariableValues> variables = jsc.broadcast(new VariableValues(step, chief.read(split.replicaVariables())));
     try {
-      List<Tuple2<Integer, GradientSum>> parts = new ArrayList<>(
-          blocks.mapPartitionsWithIndex((index, it) -> StepTasks.gradients(context, variables, step, index, it), true).collect());
-      parts.sort(Comparator.comparing(Tuple2::_1));
-      GradientSum sum = GradientSum.empty(split.gradients().size());
-      parts.forEach(p -> sum.merge(p._2()));
+      JavaPairRDD<Integer, GradientSum> parts = blocks.mapPartitionsWithIndex((index, it) -> StepTasks.gradients(context, variables, step, index, it),
+          true).mapToPair(p -> p);
+      GradientSum sum = GradientTree.sum(parts, split.gradients().size(), GradientTree.DIRECT);
       chief.apply(sum.mean());
       return new Tuple2<>(sum.examples(), sum.meanLoss());
     } finally {
