@@ -123,4 +123,15 @@ public final class TestFixtures {
     io.createDirectories("/mem");
     return io;
   }
+
+  /** The largest absolute difference of two tensors' elements, relative to the largest magnitude of {@code expected}. */
+  public static double relativeDifference(Tensor actual, Tensor expected) {
+    double diff = 0;
+    double scale = 1e-12;
+    for (long i = 0; i < expected.numElements(); i++) {
+      diff = Math.max(diff, Math.abs(actual.doubleAt(i) - expected.doubleAt(i)));
+      scale = Math.max(scale, Math.abs(expected.doubleAt(i)));
+    }
+    return diff / scale;
+  }
 }

@@ -37,6 +37,36 @@ public final class RestoreOptions {
     return DEFAULTS;
   }
 
+  /**
+   * Options from command-line flags: includes, excludes and map entries in order.
+   *
+   * @param flagPrefix put before the flag names in messages ({@code ""} for {@code --include},
+   *     {@code "init-"} for {@code --init-include})
+   * @throws IllegalArgumentException naming the flag and the value when a regex or a map entry is invalid
+   */
+  public static RestoreOptions fromFlags(String flagPrefix, List<String> includes, List<String> excludes, List<String> maps, boolean reshape,
+      boolean skipMismatched) {
+    RestoreOptions options = defaults();
+    try {
+      for (String regex : includes) {
+        options = options.withInclude(regex);
+      }
+      for (String regex : excludes) {
+        options = options.withExclude(regex);
+      }
+      for (String entry : maps) {
+        options = options.withMap(entry);
+      }
+    } catch (IllegalArgumentException e) {
+      String message = flagPrefix.isEmpty() ? e.getMessage()
+          : e.getMessage().replace("--include", "--" + flagPrefix + "include").replace("--exclude", "--" + flagPrefix + "exclude")
+              .replace("--map", "--" + flagPrefix + "map");
+      throw new IllegalArgumentException(message, e);
+    }
+    options = reshape ? options.allowingReshape() : options;
+    return skipMismatched ? options.skippingMismatched() : options;
+  }
+
   /** @throws IllegalArgumentException naming {@code --include} and the pattern when it does not compile */
   public RestoreOptions withInclude(String regex) {
     return new RestoreOptions(append(includes, compile("--include", regex)), excludes, renames, reshape, skipMismatched);

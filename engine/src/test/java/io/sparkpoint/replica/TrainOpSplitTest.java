@@ -3,6 +3,7 @@ package io.sparkpoint.replica;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.sparkpoint.TestFixtures;
 import io.sparkpoint.exec.Session;
 import io.sparkpoint.fs.FileIO;
 import io.sparkpoint.fs.LocalFileIO;
@@ -84,18 +85,8 @@ class TrainOpSplitTest {
     assertThat(chief.globalStep()).isEqualTo(4L);
     for (Map.Entry<String, Tensor> entry : split4.entrySet()) {
       Tensor expected = whole.variables().read(entry.getKey());
-      assertThat(relativeDifference(entry.getValue(), expected)).as(entry.getKey()).isLessThan(1e-5);
+      assertThat(TestFixtures.relativeDifference(entry.getValue(), expected)).as(entry.getKey()).isLessThan(1e-5);
     }
-  }
-
-  private static double relativeDifference(Tensor actual, Tensor expected) {
-    double diff = 0;
-    double scale = 1e-12;
-    for (long i = 0; i < expected.numElements(); i++) {
-      diff = Math.max(diff, Math.abs(actual.doubleAt(i) - expected.doubleAt(i)));
-      scale = Math.max(scale, Math.abs(expected.doubleAt(i)));
-    }
-    return diff / scale;
   }
 
   @Test

@@ -19,6 +19,7 @@ import org.scalatest.BeforeAndAfterAll
 import org.scalatest.funsuite.AnyFunSuite
 import org.scalatest.matchers.should.Matchers
 
+import io.sparkpoint.TestFixtures
 import io.sparkpoint.bundle.BundleValidator
 import io.sparkpoint.checkpoint.{CheckpointReader, Checkpoints}
 import io.sparkpoint.exec.Session
@@ -121,16 +122,6 @@ class SparkTrainingSuite extends AnyFunSuite with Matchers with BeforeAndAfterAl
     session
   }
 
-  private def relativeDifference(a: Tensor, b: Tensor): Double = {
-    var diff = 0.0
-    var scale = 1e-12
-    for (i <- 0L until b.numElements()) {
-      diff = math.max(diff, math.abs(a.doubleAt(i) - b.doubleAt(i)))
-      scale = math.max(scale, math.abs(b.doubleAt(i)))
-    }
-    diff / scale
-  }
-
   private def values(prefix: String): Map[String, Tensor] = {
     val reader = CheckpointReader.open(io, prefix)
     try reader.variableToShapeMap().keySet().asScala.map(k => k -> reader.getTensor(k)).toMap finally reader.close()
@@ -140,7 +131,7 @@ class SparkTrainingSuite extends AnyFunSuite with Matchers with BeforeAndAfterAl
     val session = reference(steps)
     val saved = values(prefix)
     saved.keySet should contain allOf ("dense/kernel", "dense/kernel/Adam", "global_step")
-    saved.foreach { case (key, value) => withClue(key) { relativeDifference(value, session.variables().read(key)) should be < 1e-5 } }
+    saved.foreach { case (key, value) => withClue(key) { TestFixtures.relativeDifference(value, session.variables().read(key)) should be < 1e-5 } }
     saved("global_step").longAt(0) shouldBe steps
   }
 

@@ -83,22 +83,11 @@ final class RestorePartialCommand implements Callable<Integer> {
   }
 
   private RestoreOptions options() {
-    RestoreOptions options = RestoreOptions.defaults();
     try {
-      for (String regex : includes) {
-        options = options.withInclude(regex);
-      }
-      for (String regex : excludes) {
-        options = options.withExclude(regex);
-      }
-      for (String entry : maps) {
-        options = options.withMap(entry);
-      }
+      return RestoreOptions.fromFlags("", includes, excludes, maps, reshape, skipMismatched);
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
-    options = reshape ? options.allowingReshape() : options;
-    return skipMismatched ? options.skippingMismatched() : options;
   }
 
   private static Map<String, Object> summary(PartialRestore.Result result) {

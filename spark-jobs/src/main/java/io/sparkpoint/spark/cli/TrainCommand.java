@@ -128,23 +128,7 @@ final class TrainCommand implements Callable<Integer> {
     };
     TrainOptions options;
     try {
-      RestoreOptions restore = RestoreOptions.defaults();
-      try {
-        for (String include : initInclude) {
-          restore = restore.withInclude(include);
-        }
-        for (String exclude : initExclude) {
-          restore = restore.withExclude(exclude);
-        }
-        for (String map : initMap) {
-          restore = restore.withMap(map);
-        }
-      } catch (IllegalArgumentException e) {
-        // the plan's messages name restore-partial's flags
-        throw new IllegalArgumentException(e.getMessage().replace("--include", "--init-include").replace("--exclude", "--init-exclude")
-            .replace("--map", "--init-map"), e);
-      }
-      restore = initReshape ? restore.allowingReshape() : restore;
+      RestoreOptions restore = RestoreOptions.fromFlags("init-", initInclude, initExclude, initMap, initReshape, false);
       options = new TrainOptions(meta, initCheckpoint, restore, data, format, feedMap, batchSize, steps, epochs, seed, checkpointDir, saveEverySteps,
           saveEverySeconds, maxToKeep, keepHours, shards, parsedMode, localSteps, asyncSave, trainOp, loss, partitions, Math.max(1, logEvery));
     } catch (IllegalArgumentException e) {

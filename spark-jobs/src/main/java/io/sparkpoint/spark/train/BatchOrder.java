@@ -39,7 +39,7 @@ final class BatchOrder {
     return inverse;
   }
 
-  /** {@link #positions}, computed once per executor JVM for a run and an epoch (the last epoch asked is kept). */
+  /** {@link #positions}, computed once per executor JVM for a run and an epoch (only the last epoch asked is kept). */
   static int[] cachedPositions(String run, long seed, long epoch, int examples) {
     String key = run + "/" + epoch;
     int[] cached = INVERSES.get(key);
@@ -47,7 +47,8 @@ final class BatchOrder {
       synchronized (INVERSES) {
         cached = INVERSES.get(key);
         if (cached == null) {
-          INVERSES.keySet().removeIf(k -> k.startsWith(run + "/"));
+          INVERSES.clear(); // one epoch of one run at a time
+
           cached = positions(seed, epoch, examples);
           INVERSES.put(key, cached);
         }

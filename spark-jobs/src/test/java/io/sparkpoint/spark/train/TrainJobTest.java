@@ -7,6 +7,7 @@ import io.sparkpoint.bundle.BundleReader;
 import io.sparkpoint.bundle.BundleValidator;
 import io.sparkpoint.checkpoint.CheckpointReader;
 import io.sparkpoint.checkpoint.Checkpoints;
+import io.sparkpoint.TestFixtures;
 import io.sparkpoint.exec.Session;
 import io.sparkpoint.fs.FileIO;
 import io.sparkpoint.fs.LocalFileIO;
@@ -114,22 +115,12 @@ class TrainJobTest {
     return session;
   }
 
-  private static double relativeDifference(Tensor actual, Tensor expected) {
-    double diff = 0;
-    double scale = 1e-12;
-    for (long i = 0; i < expected.numElements(); i++) {
-      diff = Math.max(diff, Math.abs(actual.doubleAt(i) - expected.doubleAt(i)));
-      scale = Math.max(scale, Math.abs(expected.doubleAt(i)));
-    }
-    return diff / scale;
-  }
-
   private void assertMatchesReference(String prefix, long steps) throws Exception {
     Session reference = reference(steps);
     try (CheckpointReader reader = CheckpointReader.open(io, prefix)) {
       assertThat(reader.variableToShapeMap()).containsKeys("dense/kernel", "dense/kernel/Adam", "beta1_power", "global_step");
       for (String key : reader.variableToShapeMap().keySet()) {
-        assertThat(relativeDifference(reader.getTensor(key), reference.variables().read(key))).as(key).isLessThan(1e-5);
+        assertThat(TestFixtures.relativeDifference(reader.getTensor(key), reference.variables().read(key))).as(key).isLessThan(1e-5);
       }
       assertThat(reader.getTensor("global_step").longAt(0)).isEqualTo(steps);
     }
