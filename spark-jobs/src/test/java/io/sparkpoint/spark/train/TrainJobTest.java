@@ -210,4 +210,36 @@ class TrainJobTest {
       assertThat(started.getTensor("dense/kernel/Adam").doubleAt(0)).isZero();
     }
   }
+
+  @Test
+  void anMlVectorColumnOrAListOfNumericColumnsFeedsThePlaceholderAsAnArrayColumnDoes() throws Exception {
+    Dataset<Row> frame = spark.read().parquet(data);
+    String vectors = dir.resolve("vectors.parquet").toString();
+    frame.withColumn("features", org.apache.spark.ml.functions.array_to_vector(frame.col("features"))).coalesce(1).write().parquet(vectors);
+    String columns = dir.resolve("columns.parquet").toString();
+    Dataset<Row> spread = frame;
+    for (int j = 0; j < FEATURES; j++) {
+      spread = spread.withColumn("f" + j, frame.col("features").getItem(j));
+    }
+    spread.drop("features").coalesce(1).write().parquet(columns);
+
+    Map<String, Tensor> byArray = values(train(options(3, TrainOptions.Mode.SYNC, 1, 2, false)).latestCheckpoint());
+    List<String> numeric = java.util.stream.IntStream.range(0, FEATURES).mapToObj(j -> "f" + j).toList();
+    for (Map.Entry<String, List<String>> source : Map.of(vectors, List.of("features"), columns, numeric).entrySet()) {
+      TrainOptions options = new TrainOptions(meta, null, null, source.getKey(), "parquet", Map.of("x", source.getValue(), "labels", List.of("label")),
+          BATCH, 3L, null, 42, dir.resolve("from-" + source.getValue().size()).toString(), 2L, null, 2, null, 2, TrainOptions.Mode.SYNC, 1, false,
+          "train", "loss:0", 2, 1);
+      assertThat(values(train(options).latestCheckpoint())).as(source.getKey()).isEqualTo(byArray);
+    }
+  }
+
+  private Map<String, Tensor> values(String prefix) throws Exception {
+    Map<String, Tensor> out = new java.util.TreeMap<>();
+    try (CheckpointReader reader = CheckpointReader.open(io, prefix)) {
+      for (String key : reader.variableToShapeMap().keySet()) {
+        out.put(key, reader.getTensor(key));
+      }
+    }
+    return out;
+  }
 }
