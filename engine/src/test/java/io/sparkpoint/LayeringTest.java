@@ -92,4 +92,28 @@ class LayeringTest {
             "io.sparkpoint.bundle..", "io.sparkpoint.checkpoint..", "io.sparkpoint.fs..")
         .check(engine);
   }
+
+  @Test
+  void theCommitProtocolKnowsFilesNotGraphsOrExecution() {
+    noClasses().that().resideInAPackage("io.sparkpoint.commit..")
+        .should().dependOnClassesThat().resideInAnyPackage(
+            "io.sparkpoint.graph..", "io.sparkpoint.exec..", "io.sparkpoint.kernels..", "io.sparkpoint.replica..", "io.sparkpoint.train..")
+        .check(engine);
+  }
+
+  @Test
+  void replicasKnowGraphsAndSessionsNotFilesOrKernels() {
+    noClasses().that().resideInAPackage("io.sparkpoint.replica..")
+        .should().dependOnClassesThat().resideInAnyPackage(
+            "io.sparkpoint.commit..", "io.sparkpoint.bundle..", "io.sparkpoint.table..", "io.sparkpoint.kernels..", "io.sparkpoint.events..")
+        .check(engine);
+  }
+
+  @Test
+  void eventFilesKnowOnlyBytesFilesAndProtos() {
+    noClasses().that().resideInAPackage("io.sparkpoint.events..")
+        .should().dependOnClassesThat().resideInAnyPackage(
+            "io.sparkpoint.tensor..", "io.sparkpoint.bundle..", "io.sparkpoint.graph..", "io.sparkpoint.exec..", "io.sparkpoint.checkpoint..")
+        .check(engine);
+  }
 }
