@@ -233,6 +233,39 @@ class TrainJobTest {
     }
   }
 
+  @Test
+  void orcJsonCsvAndTablesFeedTheSameExamplesAsParquet() throws Exception {
+    Dataset<Row> frame = spark.read().parquet(data);
+    Dataset<Row> spread = frame;
+    for (int j = 0; j < FEATURES; j++) {
+      spread = spread.withColumn("f" + j, frame.col("features").getItem(j));
+    }
+    frame.coalesce(1).write().orc(dir.resolve("data.orc").toString());
+    frame.coalesce(1).write().json(dir.resolve("data.json").toString());
+    spread.drop("features").coalesce(1).write().option("header", "true").csv(dir.resolve("data.csv").toString());
+    frame.createOrReplaceTempView("training_examples");
+
+    Map<String, Tensor> byParquet = values(train(options(2, TrainOptions.Mode.SYNC, 1, 2, false)).latestCheckpoint());
+    List<String> numeric = java.util.stream.IntStream.range(0, FEATURES).mapToObj(j -> "f" + j).toList();
+    Map<String, List<String>> formats = new java.util.LinkedHashMap<>();
+    formats.put("orc", List.of(dir.resolve("data.orc").toString(), "features"));
+    formats.put("json", List.of(dir.resolve("data.json").toString(), "features"));
+    formats.put("csv", List.of(dir.resolve("data.csv").toString(), String.join(",", numeric)));
+    formats.put("table", List.of("training_examples", "features"));
+    for (Map.Entry<String, List<String>> format : formats.entrySet()) {
+      TrainOptions options = new TrainOptions(meta, null, null, format.getValue().get(0), format.getKey(),
+          Map.of("x", List.of(format.getValue().get(1).split(",")), "labels", List.of("label")), BATCH, 2L, null, 42,
+          dir.resolve("from-" + format.getKey()).toString(), null, null, 2, null, 1, TrainOptions.Mode.SYNC, 1, false, "train", "loss:0", 2, 1);
+      Map<String, Tensor> trained = values(train(options).latestCheckpoint());
+      for (String key : byParquet.keySet()) {
+        assertThat(TestFixtures.relativeDifference(trained.get(key), byParquet.get(key))).as(format.getKey() + " " + key).isLessThan(1e-6);
+      }
+    }
+    assertThatThrownBy(() -> train(new TrainOptions(meta, null, null, data, "avro", Map.of("x", List.of("features")), BATCH, 2L, null, 0,
+        dir.toString(), null, null, 1, null, 1, TrainOptions.Mode.SYNC, 1, false, "train", "loss:0", 2, 1)))
+        .hasMessage("--format must be one of [parquet, orc, json, csv, table], got 'avro'");
+  }
+
   private Map<String, Tensor> values(String prefix) throws Exception {
     Map<String, Tensor> out = new java.util.TreeMap<>();
     try (CheckpointReader reader = CheckpointReader.open(io, prefix)) {
