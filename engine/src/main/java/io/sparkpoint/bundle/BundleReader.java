@@ -208,15 +208,36 @@ public final class BundleReader implements Closeable {
       read(displayName, entry);
       return;
     }
+    checkCrc(displayName, location, streamCrc(location, 0, location.size()));
+  }
+
+  /**
+   * The CRC32C of {@code length} stored bytes of a fixed-width entry from {@code from}, after every
+   * check {@link #locate} makes; a validation split into ranges combines the ranges' CRCs.
+   */
+  int crcOfRange(String displayName, BundleEntryProto entry, long from, long length) throws IOException {
+    Location location = locate(displayName, entry);
+    if (location.dtype() == DType.STRING) {
+      throw new IllegalArgumentException("Cannot checksum a range of string tensor " + displayName + ": its checksum covers decoded lengths");
+    }
+    if (from < 0 || length < 0 || length > location.size() - from) {
+      throw new IllegalArgumentException(
+          "Invalid range [" + from + ", " + from + " + " + length + ") of tensor " + displayName + " (" + location.size() + " bytes)");
+    }
+    return streamCrc(location, from, length);
+  }
+
+  /** Reads {@code length} bytes of an entry from {@code from}, a chunk at a time and keeping none, and returns their CRC32C. */
+  private static int streamCrc(Location location, long from, long length) throws IOException {
     CRC32C crc = new CRC32C();
-    byte[] chunk = new byte[(int) Math.min(CHUNK_BYTES, Math.max(1, location.size()))];
-    for (long done = 0; done < location.size(); ) {
-      int n = (int) Math.min(chunk.length, location.size() - done);
-      location.input().readFully(location.offset() + done, chunk, 0, n);
+    byte[] chunk = new byte[(int) Math.min(CHUNK_BYTES, Math.max(1, length))];
+    for (long done = 0; done < length; ) {
+      int n = (int) Math.min(chunk.length, length - done);
+      location.input().readFully(location.offset() + from + done, chunk, 0, n);
       crc.update(chunk, 0, n);
       done += n;
     }
-    checkCrc(displayName, location, (int) crc.getValue());
+    return (int) crc.getValue();
   }
 
   /** Reads the stored bytes of a (non-partitioned) entry into a tensor. */
