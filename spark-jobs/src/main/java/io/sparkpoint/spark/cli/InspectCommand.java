@@ -15,7 +15,10 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "inspect",
     mixinStandardHelpOptions = true,
-    description = "List a checkpoint's tensors (name, dtype, shape), like TensorFlow's inspect_checkpoint.")
+    description = {
+      "List a checkpoint's tensors (name, dtype, shape), like TensorFlow's inspect_checkpoint.",
+      "Runs in this JVM, never as Spark tasks: it reads only the index, plus the data of the tensors whose values it prints."
+    })
 final class InspectCommand implements Callable<Integer> {
   /** Values printed per tensor before "..." in plain output, as numpy summarizes. */
   private static final int PRINT_LIMIT = 1000;

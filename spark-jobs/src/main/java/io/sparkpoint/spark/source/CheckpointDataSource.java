@@ -1,14 +1,14 @@
 package io.sparkpoint.spark.source;
 
-import io.sparkpoint.fs.Locations;
 import io.sparkpoint.fs.hadoop.HadoopFileIO;
+import io.sparkpoint.spark.hadoop.HadoopConf;
+import io.sparkpoint.spark.hadoop.HadoopPaths;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.connector.catalog.Table;
 import org.apache.spark.sql.connector.catalog.TableProvider;
@@ -107,18 +107,12 @@ public final class CheckpointDataSource implements TableProvider, DataSourceRegi
     try {
       List<String> paths = new ArrayList<>();
       for (String path : options.paths()) {
-        paths.add(Locations.isAbsolute(path) ? path : qualified(path, conf));
+        paths.add(HadoopPaths.absolute(path, conf));
       }
       prefixes = CheckpointPrefixes.resolve(new HadoopFileIO(conf), paths, options.allCheckpoints());
     } catch (IOException e) {
       throw new UncheckedIOException(e.getMessage(), e);
     }
-    return new CheckpointTable(options, prefixes, new SerializableHadoopConf(conf));
-  }
-
-  /** A relative path made absolute on the driver, so executors (whose working directory differs) find it. */
-  private static String qualified(String path, Configuration conf) throws IOException {
-    Path hadoopPath = new Path(path);
-    return hadoopPath.getFileSystem(conf).makeQualified(hadoopPath).toString();
+    return new CheckpointTable(options, prefixes, new HadoopConf(conf));
   }
 }

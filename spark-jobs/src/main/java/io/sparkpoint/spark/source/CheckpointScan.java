@@ -4,6 +4,7 @@ import io.sparkpoint.bundle.BundleNaming;
 import io.sparkpoint.bundle.BundleReader;
 import io.sparkpoint.fs.FileIO;
 import io.sparkpoint.fs.hadoop.HadoopFileIO;
+import io.sparkpoint.spark.hadoop.BlockHosts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package io.sparkpoint.spark.source;
 
+import io.sparkpoint.spark.hadoop.HadoopConf;
 import java.util.List;
 import java.util.Set;
 import org.apache.spark.sql.connector.catalog.SupportsRead;
@@ -15,9 +16,9 @@ import org.apache.spark.sql.util.CaseInsensitiveStringMap;
 final class CheckpointTable implements SupportsRead {
   private final SourceOptions options;
   private final List<String> prefixes;
-  private final SerializableHadoopConf conf;
+  private final HadoopConf conf;
 
-  CheckpointTable(SourceOptions options, List<String> prefixes, SerializableHadoopConf conf) {
+  CheckpointTable(SourceOptions options, List<String> prefixes, HadoopConf conf) {
     this.options = options;
     this.prefixes = List.copyOf(prefixes);
     this.conf = conf;
@@ -32,7 +33,7 @@ final class CheckpointTable implements SupportsRead {
     return prefixes;
   }
 
-  SerializableHadoopConf conf() {
+  HadoopConf conf() {
     return conf;
   }
 

@@ -1,6 +1,6 @@
 package io.sparkpoint.spark.source;
 
-import io.sparkpoint.fs.hadoop.HadoopFileIO;
+import io.sparkpoint.spark.hadoop.HadoopConf;
 import java.util.List;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.connector.read.InputPartition;
@@ -11,11 +11,11 @@ import org.apache.spark.sql.connector.read.PartitionReaderFactory;
 final class TensorReaderFactory implements PartitionReaderFactory {
   private static final long serialVersionUID = 1L;
 
-  private final SerializableHadoopConf conf;
+  private final HadoopConf conf;
   private final List<CheckpointColumn> columns;
   private final ScanFilter filter;
 
-  TensorReaderFactory(SerializableHadoopConf conf, List<CheckpointColumn> columns, ScanFilter filter) {
+  TensorReaderFactory(HadoopConf conf, List<CheckpointColumn> columns, ScanFilter filter) {
     this.conf = conf;
     this.columns = List.copyOf(columns);
     this.filter = filter;
@@ -23,6 +23,6 @@ final class TensorReaderFactory implements PartitionReaderFactory {
 
   @Override
   public PartitionReader<InternalRow> createReader(InputPartition partition) {
-    return new TensorRowReader(new HadoopFileIO(conf.value()), (TensorPartition) partition, columns, filter);
+    return new TensorRowReader(conf.fileIO(), (TensorPartition) partition, columns, filter);
   }
 }

@@ -3,6 +3,7 @@ package io.sparkpoint.spark.train;
 import io.sparkpoint.proto.MetaGraphDef;
 import io.sparkpoint.replica.Replica;
 import io.sparkpoint.replica.TrainOpSplit;
+import io.sparkpoint.spark.hadoop.HadoopConf;
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.io.Serializable;
 import java.util.List;

@@ -15,6 +15,7 @@ import io.sparkpoint.replica.TrainOpSplit;
 import io.sparkpoint.restore.RestoreOptions;
 import io.sparkpoint.restore.RestorePlan;
 import io.sparkpoint.restore.TensorSpec;
+import io.sparkpoint.spark.hadoop.HadoopConf;
 import io.sparkpoint.tensor.DType;
 import io.sparkpoint.tensor.Shape;
 import io.sparkpoint.tensor.Tensor;

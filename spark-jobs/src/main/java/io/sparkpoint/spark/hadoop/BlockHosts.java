@@ -1,4 +1,4 @@
-package io.sparkpoint.spark.source;
+package io.sparkpoint.spark.hadoop;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -17,19 +17,19 @@ import org.apache.hadoop.fs.Path;
  * where its bytes are. Locality is a hint: a file whose blocks cannot be listed has no hosts. Each
  * file's blocks are listed once. Driver only; not thread-safe.
  */
-final class BlockHosts {
+public final class BlockHosts {
   /** As Spark's file sources: a task names at most this many hosts. */
-  static final int MAX_HOSTS = 3;
+  public static final int MAX_HOSTS = 3;
 
   private final Configuration conf;
   private final Map<String, BlockLocation[]> blocksByFile = new HashMap<>();
 
-  BlockHosts(Configuration conf) {
+  public BlockHosts(Configuration conf) {
     this.conf = conf;
   }
 
   /** The hosts holding most of {@code [start, end)} of {@code file}, most bytes first. */
-  List<String> hosts(String file, long start, long end) {
+  public List<String> hosts(String file, long start, long end) {
     if (end <= start) {
       return List.of();
     }

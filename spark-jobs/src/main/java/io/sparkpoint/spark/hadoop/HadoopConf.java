@@ -1,4 +1,4 @@
-package io.sparkpoint.spark.train;
+package io.sparkpoint.spark.hadoop;
 
 import io.sparkpoint.fs.FileIO;
 import io.sparkpoint.fs.hadoop.HadoopFileIO;
@@ -8,16 +8,25 @@ import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import org.apache.hadoop.conf.Configuration;
 
-/** The driver's Hadoop configuration, shipped to executors so that their writes reach the same filesystems. */
-final class HadoopConf implements Serializable {
+/**
+ * The driver's Hadoop configuration, shipped to executors with a task so that their reads and writes
+ * reach the same filesystems (Spark's own wrapper is private to Spark). It travels in the
+ * configuration's Writable form: every property set.
+ */
+public final class HadoopConf implements Serializable {
   private static final long serialVersionUID = 1L;
   private transient Configuration conf;
 
-  HadoopConf(Configuration conf) {
+  public HadoopConf(Configuration conf) {
     this.conf = conf;
   }
 
-  FileIO fileIO() {
+  public Configuration value() {
+    return conf;
+  }
+
+  /** A FileIO over this configuration. */
+  public FileIO fileIO() {
     return new HadoopFileIO(conf);
   }
 

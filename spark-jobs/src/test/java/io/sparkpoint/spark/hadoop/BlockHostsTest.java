@@ -1,4 +1,4 @@
-package io.sparkpoint.spark.source;
+package io.sparkpoint.spark.hadoop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

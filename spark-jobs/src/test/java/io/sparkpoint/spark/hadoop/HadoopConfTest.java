@@ -1,4 +1,4 @@
-package io.sparkpoint.spark.source;
+package io.sparkpoint.spark.hadoop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -9,7 +9,7 @@ import java.io.ObjectOutputStream;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 
-class SerializableHadoopConfTest {
+class HadoopConfTest {
   @Test
   void everySettingTravelsThroughJavaSerialization() throws Exception {
     Configuration conf = new Configuration(false);
@@ -17,10 +17,10 @@ class SerializableHadoopConfTest {
     conf.set("fs.s3a.endpoint", "http://minio:9000");
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-      out.writeObject(new SerializableHadoopConf(conf));
+      out.writeObject(new HadoopConf(conf));
     }
     try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
-      Configuration copy = ((SerializableHadoopConf) in.readObject()).value();
+      Configuration copy = ((HadoopConf) in.readObject()).value();
       assertThat(copy.get("fs.defaultFS")).isEqualTo("hdfs://nn:8020");
       assertThat(copy.get("fs.s3a.endpoint")).isEqualTo("http://minio:9000");
     }
