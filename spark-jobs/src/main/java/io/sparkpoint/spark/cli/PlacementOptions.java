@@ -9,8 +9,8 @@ import picocli.CommandLine.Spec;
 /** {@code --master} and {@code --local}: where a command that can run as Spark tasks runs (see {@link Placement}). */
 final class PlacementOptions {
   /** The rule, for the commands' descriptions. */
-  static final String RULE = "Runs as Spark tasks with --master, or without it when the checkpoint holds at least 1 GiB to read "
-      + "(then on spark-submit's master, else local[*]); a smaller checkpoint, or any with --local, is handled in this JVM, "
+  static final String RULE = "Runs as Spark tasks with --master, or without it when the checkpoint holds at least 4 GiB to read in more than one "
+      + "task (then on spark-submit's master, else local[*]); a smaller checkpoint, or any with --local, is handled in this JVM, "
       + "which is faster than starting Spark. The output is the same either way.";
 
   @Spec(Spec.Target.MIXEE)

@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
     description = {
       "Rewrite a checkpoint into N data shards balanced by bytes; every tensor stays byte-identical. A rerun that finds DST_PREFIX "
           + "already written writes nothing.",
-      PlacementOptions.RULE + " On Spark each task writes one shard, so one shard never uses Spark without --master."
+      PlacementOptions.RULE + " On Spark each task writes one shard."
     })
 final class ReshardCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;

@@ -59,6 +59,30 @@ class ReshardOnSparkTest extends LocalSparkCommandTest {
   }
 
   @Test
+  void relativePathsAreResolvedHereForTheTasks() throws IOException {
+    Path relative = Files.createTempDirectory(Path.of("target"), "relative-");
+    try {
+      String source = relative.resolve("source/ckpt").toString();
+      try (BundleWriter writer = BundleWriter.create(IO, source)) {
+        for (Map.Entry<String, Tensor> tensor : TestFixtures.everyDtype(9).entrySet()) {
+          writer.add(tensor.getKey(), tensor.getValue());
+        }
+        writer.finish();
+      }
+      CliRun spark = onSpark("reshard", source, relative.resolve("spark/ckpt").toString(), "--shards", "2", "--master", "local[2]").cli();
+      assertThat(spark.code()).as(spark.err()).isZero();
+      assertThat(spark.out()).startsWith("{\"prefix\": \"" + relative.resolve("spark/ckpt") + "\"");
+      assertThat(CliRun.of("reshard", source, relative.resolve("local/ckpt").toString(), "--shards", "2", "--local").code()).isZero();
+      assertThat(files(relative.resolve("spark/ckpt").toString())).isEqualTo(files(relative.resolve("local/ckpt").toString()));
+      try (Stream<Path> all = Files.walk(relative)) {
+        assertThat(all.map(Path::toString)).noneMatch(p -> p.contains("_temp_"));
+      }
+    } finally {
+      IO.deleteDirectory(relative.toString());
+    }
+  }
+
+  @Test
   void aRerunFindsTheOutputWrittenAndWritesNothing() throws IOException {
     String source = writeOneShard();
     String[] args = {"reshard", source, at("out/ckpt"), "--shards", "2", "--master", "local[2]"};

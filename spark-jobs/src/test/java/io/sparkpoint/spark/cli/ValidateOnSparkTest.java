@@ -75,6 +75,24 @@ class ValidateOnSparkTest extends LocalSparkCommandTest {
   }
 
   @Test
+  void aRelativePathIsNamedAsGivenThoughTasksReadItAbsolute() throws IOException {
+    Path relative = Files.createTempDirectory(Path.of("target"), "relative-");
+    try {
+      String prefix = relative.resolve("ckpt").toString();
+      try (BundleWriter writer = BundleWriter.create(IO, prefix)) {
+        writer.add("w", Tensor.ofFloats(Shape.of(4), 1, 2, 3, 4));
+        writer.finish();
+      }
+      flipLastByte(prefix, "w");
+      CliRun local = CliRun.of("validate", prefix, "--local");
+      assertThat(local.err()).startsWith(prefix + ".data-00000-of-00001: w: Checksum does not match for tensor w in " + prefix + ".data-");
+      assertThat(onSpark("validate", prefix, "--master", "local[2]").cli()).isEqualTo(local);
+    } finally {
+      IO.deleteDirectory(relative.toString());
+    }
+  }
+
+  @Test
   void aTensorLargerThanTheSplitIsCheckedInRangesByManyTasks() throws IOException {
     String prefix = dir.resolve("large/ckpt").toString();
     Tensor large = TestFixtures.randomTensor(DType.FLOAT, Shape.of(512, 512), new Random(3)); // 1 MiB
