@@ -52,10 +52,6 @@ final class ValidationTasks {
       }
       return new Task(shard, checks, Math.min(start, end), end);
     }
-
-    long bytes() {
-      return checks.stream().mapToLong(EntryCheck::length).sum();
-    }
   }
 
   /** Groups the plan's checks by data file, sorted by offset, into runs of at most {@code splitBytes} (at least one check each). */

@@ -1,5 +1,10 @@
 package io.sparkpoint.spark.cli;
 
+import io.sparkpoint.bundle.BundleWriter;
+import io.sparkpoint.fs.LocalFileIO;
+import io.sparkpoint.tensor.Tensor;
+import java.io.IOException;
+import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.scheduler.SparkListener;
@@ -8,7 +13,7 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
-/** Commands run on Spark: one local session per test class, which counts the tasks it runs. */
+/** Commands run on Spark: one local session per test class, which counts the tasks it runs, and checkpoints to run them on. */
 abstract class LocalSparkCommandTest {
   static SparkSession spark;
   private static final AtomicInteger TASKS = new AtomicInteger();
@@ -37,6 +42,17 @@ abstract class LocalSparkCommandTest {
     int before = tasksSoFar();
     CliRun cli = CliRun.of(args);
     return new SparkRun(cli, tasksSoFar() - before);
+  }
+
+  /** Writes a single-shard checkpoint of {@code tensors}, in map order, on the local filesystem; returns the prefix. */
+  static String writeCheckpoint(String prefix, Map<String, Tensor> tensors) throws IOException {
+    try (BundleWriter writer = BundleWriter.create(new LocalFileIO(), prefix)) {
+      for (Map.Entry<String, Tensor> tensor : tensors.entrySet()) {
+        writer.add(tensor.getKey(), tensor.getValue());
+      }
+      writer.finish();
+    }
+    return prefix;
   }
 
   private static int tasksSoFar() {

@@ -62,13 +62,7 @@ class ReshardOnSparkTest extends LocalSparkCommandTest {
   void relativePathsAreResolvedHereForTheTasks() throws IOException {
     Path relative = Files.createTempDirectory(Path.of("target"), "relative-");
     try {
-      String source = relative.resolve("source/ckpt").toString();
-      try (BundleWriter writer = BundleWriter.create(IO, source)) {
-        for (Map.Entry<String, Tensor> tensor : TestFixtures.everyDtype(9).entrySet()) {
-          writer.add(tensor.getKey(), tensor.getValue());
-        }
-        writer.finish();
-      }
+      String source = writeCheckpoint(relative.resolve("source/ckpt").toString(), TestFixtures.everyDtype(9));
       CliRun spark = onSpark("reshard", source, relative.resolve("spark/ckpt").toString(), "--shards", "2", "--master", "local[2]").cli();
       assertThat(spark.code()).as(spark.err()).isZero();
       assertThat(spark.out()).startsWith("{\"prefix\": \"" + relative.resolve("spark/ckpt") + "\"");

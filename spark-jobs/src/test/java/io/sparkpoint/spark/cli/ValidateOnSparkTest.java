@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sparkpoint.TestFixtures;
 import io.sparkpoint.bundle.BundleNaming;
 import io.sparkpoint.bundle.BundleReader;
-import io.sparkpoint.bundle.BundleWriter;
 import io.sparkpoint.bundle.ShardedBundleWriter;
 import io.sparkpoint.fs.LocalFileIO;
 import io.sparkpoint.proto.BundleEntryProto;
@@ -16,6 +15,7 @@ import io.sparkpoint.tensor.TensorSlice;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -78,11 +78,7 @@ class ValidateOnSparkTest extends LocalSparkCommandTest {
   void aRelativePathIsNamedAsGivenThoughTasksReadItAbsolute() throws IOException {
     Path relative = Files.createTempDirectory(Path.of("target"), "relative-");
     try {
-      String prefix = relative.resolve("ckpt").toString();
-      try (BundleWriter writer = BundleWriter.create(IO, prefix)) {
-        writer.add("w", Tensor.ofFloats(Shape.of(4), 1, 2, 3, 4));
-        writer.finish();
-      }
+      String prefix = writeCheckpoint(relative.resolve("ckpt").toString(), Map.of("w", Tensor.ofFloats(Shape.of(4), 1, 2, 3, 4)));
       flipLastByte(prefix, "w");
       CliRun local = CliRun.of("validate", prefix, "--local");
       assertThat(local.err()).startsWith(prefix + ".data-00000-of-00001: w: Checksum does not match for tensor w in " + prefix + ".data-");
@@ -94,14 +90,11 @@ class ValidateOnSparkTest extends LocalSparkCommandTest {
 
   @Test
   void aTensorLargerThanTheSplitIsCheckedInRangesByManyTasks() throws IOException {
-    String prefix = dir.resolve("large/ckpt").toString();
-    Tensor large = TestFixtures.randomTensor(DType.FLOAT, Shape.of(512, 512), new Random(3)); // 1 MiB
-    try (BundleWriter writer = BundleWriter.create(IO, prefix)) {
-      writer.add("a", Tensor.ofFloats(Shape.of(2), 1, 2));
-      writer.add("large", large);
-      writer.add("z", Tensor.ofStrings(Shape.of(1), "end"));
-      writer.finish();
-    }
+    Map<String, Tensor> tensors = new LinkedHashMap<>();
+    tensors.put("a", Tensor.ofFloats(Shape.of(2), 1, 2));
+    tensors.put("large", TestFixtures.randomTensor(DType.FLOAT, Shape.of(512, 512), new Random(3))); // 1 MiB
+    tensors.put("z", Tensor.ofStrings(Shape.of(1), "end"));
+    String prefix = writeCheckpoint(dir.resolve("large/ckpt").toString(), tensors);
     String[] onSpark = {"validate", prefix, "--master", "local[2]", "--split-bytes", "256k"};
     SparkRun valid = onSpark(onSpark);
     assertThat(valid.cli()).isEqualTo(CliRun.of("validate", prefix, "--local"));
