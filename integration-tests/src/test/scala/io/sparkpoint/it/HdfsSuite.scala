@@ -8,6 +8,7 @@ import scala.jdk.CollectionConverters._
 import org.apache.hadoop.conf.Configuration
 import org.apache.hadoop.fs.Path
 import org.apache.hadoop.hdfs.MiniDFSCluster
+import org.apache.spark.sql.SparkSession
 import org.scalatest.BeforeAndAfterAll
 import org.scalatest.funsuite.AnyFunSuite
 import org.scalatest.matchers.should.Matchers
@@ -109,6 +110,32 @@ class HdfsSuite extends AnyFunSuite with Matchers with BeforeAndAfterAll {
     val (validCode, validOut, _) = cli("validate", prefix)
     validCode shouldBe 0
     validOut should include("\"valid\": true")
+  }
+
+  test("validate and reshard as Spark tasks read and write hdfs:// as they do in one JVM") {
+    val prefix = s"$root/tasks/model.ckpt-3"
+    val writer = ShardedBundleWriter.create(io, prefix, 3)
+    try {
+      TestFixtures.everyDtype(8).asScala.toSeq.zipWithIndex.foreach { case ((name, t), i) => writer.shard(i % 3).add(name, t) }
+      writer.finish()
+    } finally writer.close()
+    val spark = SparkSession.builder().master("local[2]").appName("hdfs-batch-jobs").config("spark.ui.enabled", "false").getOrCreate()
+    try {
+      cli("validate", prefix, "--master", "local[2]", "--split-bytes", "1k") shouldBe cli("validate", prefix, "--local")
+      val (code, out, err) = cli("reshard", prefix, s"$root/tasks/spark", "--shards", "2", "--master", "local[2]")
+      withClue(err) { code shouldBe 0 }
+      cli("reshard", prefix, s"$root/tasks/local", "--shards", "2", "--local")._1 shouldBe 0
+      for (file <- Seq(".index", ".data-00000-of-00002", ".data-00001-of-00002")) {
+        withClue(file) { bytes(s"$root/tasks/spark$file") shouldBe bytes(s"$root/tasks/local$file") }
+      }
+      cli("reshard", prefix, s"$root/tasks/spark", "--shards", "2", "--master", "local[2]") shouldBe ((code, out, err))
+      io.list(s"$root/tasks").asScala.filter(_.contains("_temp_")) shouldBe empty
+    } finally spark.stop()
+  }
+
+  private def bytes(file: String): Seq[Byte] = {
+    val input = io.newInputFile(file).open()
+    try input.readFully(0, input.length().toInt).toSeq finally input.close()
   }
 
   private def cli(args: String*): (Int, String, String) = {
