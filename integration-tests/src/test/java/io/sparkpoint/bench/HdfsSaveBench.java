@@ -47,8 +47,6 @@ final class HdfsSaveBench {
   /** What the baselines give HDFS streams: the buffer {@code HadoopFileIO} asks for. */
   private static final int BUFFER_BYTES = 1 << 20;
 
-  private final SparkSession spark;
-  private final JobClock clock;
   private final FileSystem fs;
   private final HadoopFileIO io;
   private final String root;
@@ -57,9 +55,7 @@ final class HdfsSaveBench {
   /** The variables' bytes, which the chief holds without a copy. */
   private final List<byte[]> data = new ArrayList<>();
 
-  HdfsSaveBench(SparkSession spark, JobClock clock, FileSystem fs, String root, int tensors, int tensorBytes) throws IOException {
-    this.spark = spark;
-    this.clock = clock;
+  HdfsSaveBench(FileSystem fs, String root, int tensors, int tensorBytes) throws IOException {
     this.fs = fs;
     this.io = new HadoopFileIO(fs.getConf());
     this.root = root;
@@ -123,9 +119,12 @@ final class HdfsSaveBench {
     }
   }
 
-  /** One synchronous save of the chief's values in {@code shards} shards, into a fresh checkpoint directory. */
-  Save save(int shards, int repeat) throws Exception {
-    String dir = root + "/save-" + shards + "-" + repeat;
+  /**
+   * One synchronous save of the chief's values in {@code shards} shards, into a fresh checkpoint
+   * directory, on {@code spark} (whose jobs {@code clock} hears).
+   */
+  Save save(SparkSession spark, JobClock clock, int shards, String name) throws Exception {
+    String dir = root + "/" + name;
     CheckpointCommitter committer = new CheckpointCommitter(io, dir, "model.ckpt", 5, null, () -> System.currentTimeMillis() / 1000.0);
     Save save;
     try (SavesAccess saves = SavesAccess.open(spark, chief, committer, meta, "train", "loss:0", shards, false)) {

@@ -1,6 +1,7 @@
 package io.sparkpoint.bench;
 
 import io.sparkpoint.fs.hadoop.HadoopFileIO;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -53,9 +54,11 @@ public final class SparkBench {
       cluster.waitActive();
       FileSystem fs = cluster.getFileSystem();
       String root = fs.getUri() + "/bench";
-      System.out.printf(Locale.ROOT, "Spark layer benchmark: %d cores, max heap %d MiB, Java %s, %d repeats per point; "
-          + "HDFS: MiniDFSCluster in this JVM, 3 datanodes, replication %s%n%n", Runtime.getRuntime().availableProcessors(),
-          Runtime.getRuntime().maxMemory() >> 20, System.getProperty("java.version"), repeats, fs.getConf().get("dfs.replication", "3"));
+      boolean opens = ByteBuffer.class.getModule().isOpen("java.nio", SparkBench.class.getModule());
+      System.out.printf(Locale.ROOT, "Spark layer benchmark: %d cores, max heap %d MiB, Java %s (%s conf/spark-defaults.conf's JVM flags), "
+          + "%d repeats per point; HDFS: MiniDFSCluster in this JVM, 3 datanodes, replication %s%n%n", Runtime.getRuntime().availableProcessors(),
+          Runtime.getRuntime().maxMemory() >> 20, System.getProperty("java.version"), opens ? "with" : "without", repeats,
+          fs.getConf().get("dfs.replication", "3"));
       if (tensors > 0) {
         saves(fs, root + "/save", tensors, tensorBytes, repeats);
       }
@@ -67,70 +70,89 @@ public final class SparkBench {
     }
   }
 
-  private static SparkSession session(String master, JobClock clock) {
-    SparkSession spark = SparkSession.builder().master(master).appName("SparkBench").config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "2").getOrCreate();
+  private static SparkSession session(String master, JobClock clock, String... settings) {
+    SparkSession.Builder builder = SparkSession.builder().master(master).appName("SparkBench").config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "2");
+    for (int i = 0; i < settings.length; i += 2) {
+      builder.config(settings[i], settings[i + 1]);
+    }
+    SparkSession spark = builder.getOrCreate();
     spark.sparkContext().addSparkListener(clock);
     return spark;
   }
 
+  /**
+   * Part 1. Each repeat: one stream, saves at 1, 2 and 4 shards each followed by as many parallel
+   * streams, in a local[4] session; then, in a session that does not compress broadcasts, one more
+   * save of 1 shard (how much of a save Spark's LZ4 costs).
+   */
   private static void saves(FileSystem fs, String root, int tensors, int tensorBytes, int repeats) throws Exception {
+    HdfsSaveBench bench = new HdfsSaveBench(fs, root, tensors, tensorBytes);
+    double[] one = new double[repeats];
+    double[][] streams = new double[SHARDS.length][repeats];
+    HdfsSaveBench.Save[][] saves = new HdfsSaveBench.Save[SHARDS.length + 1][repeats];
     JobClock clock = new JobClock();
-    SparkSession spark = session("local[4]", clock);
-    try {
-      HdfsSaveBench bench = new HdfsSaveBench(spark, clock, fs, root, tensors, tensorBytes);
-      double[] one = new double[repeats];
-      double[][] streams = new double[SHARDS.length][repeats];
-      HdfsSaveBench.Save[][] saves = new HdfsSaveBench.Save[SHARDS.length][repeats];
-      for (int r = -1; r < repeats; r++) { // r = -1: warm-up, not recorded
+    for (int r = -1; r < repeats; r++) { // r = -1: warm-up, not recorded
+      SparkSession spark = session("local[4]", clock);
+      try {
         double seconds = bench.oneStream();
         if (r >= 0) {
           one[r] = seconds;
         }
         for (int s = 0; s < SHARDS.length; s++) {
-          HdfsSaveBench.Save save = bench.save(SHARDS[s], r + 1);
+          HdfsSaveBench.Save save = bench.save(spark, clock, SHARDS[s], "save-" + SHARDS[s] + "-" + r);
           double parallel = SHARDS[s] > 1 ? bench.parallelStreams(SHARDS[s]) : seconds;
           if (r >= 0) {
             saves[s][r] = save;
             streams[s][r] = parallel;
           }
         }
+      } finally {
+        spark.stop();
       }
-      double mib = bench.bytes() / (double) (1 << 20);
-      System.out.printf(Locale.ROOT, "1. Checkpoint save to HDFS: %d float32 tensors of %d MiB (%.0f MiB), Spark local[4] on %d cores; "
-          + "vs one stream = one stream's median / this median (above 1.0x: faster)%n%n", tensors, tensorBytes >> 20, mib,
-          Runtime.getRuntime().availableProcessors());
-      System.out.println("| write | s, median | min-max | MiB/s | vs one stream | commit s (share) | shard job s | longest task's run s "
-          + "| before the job s |");
-      System.out.println("|---|---|---|---|---|---|---|---|---|");
-      double baseline = BenchSupport.median(one);
-      System.out.printf(Locale.ROOT, "| one HDFS stream | %.2f | %s | %.0f | 1.00x | | | | |%n", baseline, spread(one), mib / baseline);
-      for (int s = 1; s < SHARDS.length; s++) {
-        double median = BenchSupport.median(streams[s]);
-        System.out.printf(Locale.ROOT, "| %d HDFS streams, %d threads | %.2f | %s | %.0f | %.2fx | | | | |%n", SHARDS[s], SHARDS[s], median,
-            spread(streams[s]), mib / median, baseline / median);
+      spark = session("local[4]", clock, "spark.broadcast.compress", "false");
+      try {
+        HdfsSaveBench.Save save = bench.save(spark, clock, 1, "save-uncompressed-" + r);
+        if (r >= 0) {
+          saves[SHARDS.length][r] = save;
+        }
+      } finally {
+        spark.stop();
       }
-      for (int s = 0; s < SHARDS.length; s++) {
-        double[] total = values(saves[s], HdfsSaveBench.Save::total);
-        double median = BenchSupport.median(total);
-        double commit = BenchSupport.median(values(saves[s], HdfsSaveBench.Save::commit));
-        System.out.printf(Locale.ROOT, "| sparkpoint save, %d shard%s | %.2f | %s | %.0f | %.2fx | %.2f (%.0f%%) | %.2f | %.2f | %.2f |%n", SHARDS[s],
-            SHARDS[s] == 1 ? "" : "s", median, spread(total), mib / median, baseline / median, commit, 100 * commit / median,
-            BenchSupport.median(values(saves[s], HdfsSaveBench.Save::tasks)), BenchSupport.median(values(saves[s], HdfsSaveBench.Save::taskRun)),
-            BenchSupport.median(values(saves[s], HdfsSaveBench.Save::before)));
-      }
-      System.out.printf(Locale.ROOT, "%nAll repeats (s): one stream %s", list(one));
-      for (int s = 1; s < SHARDS.length; s++) {
-        System.out.printf(Locale.ROOT, "; %d streams %s", SHARDS[s], list(streams[s]));
-      }
-      for (int s = 0; s < SHARDS.length; s++) {
-        System.out.printf(Locale.ROOT, "; save %d shards %s (commit %s)", SHARDS[s], list(values(saves[s], HdfsSaveBench.Save::total)),
-            list(values(saves[s], HdfsSaveBench.Save::commit)));
-      }
-      System.out.printf("%n%n");
-    } finally {
-      spark.stop();
     }
+    double mib = bench.bytes() / (double) (1 << 20);
+    System.out.printf(Locale.ROOT, "1. Checkpoint save to HDFS: %d float32 tensors of %d MiB (%.0f MiB), Spark local[4] on %d cores; "
+        + "vs one stream = one stream's median / this median (above 1.0x: faster)%n%n", tensors, tensorBytes >> 20, mib,
+        Runtime.getRuntime().availableProcessors());
+    System.out.println("| write | s, median | min-max | MiB/s | vs one stream | commit s (share) | shard job s | longest task's run s "
+        + "| before the job s |");
+    System.out.println("|---|---|---|---|---|---|---|---|---|");
+    double baseline = BenchSupport.median(one);
+    System.out.printf(Locale.ROOT, "| one HDFS stream | %.2f | %s | %.0f | 1.00x | | | | |%n", baseline, spread(one), mib / baseline);
+    for (int s = 1; s < SHARDS.length; s++) {
+      double median = BenchSupport.median(streams[s]);
+      System.out.printf(Locale.ROOT, "| %d HDFS streams, %d threads | %.2f | %s | %.0f | %.2fx | | | | |%n", SHARDS[s], SHARDS[s], median,
+          spread(streams[s]), mib / median, baseline / median);
+    }
+    for (int s = 0; s <= SHARDS.length; s++) {
+      String label = s < SHARDS.length ? "sparkpoint save, " + SHARDS[s] + (SHARDS[s] == 1 ? " shard" : " shards")
+          : "sparkpoint save, 1 shard, spark.broadcast.compress=false";
+      double[] total = values(saves[s], HdfsSaveBench.Save::total);
+      double median = BenchSupport.median(total);
+      double commit = BenchSupport.median(values(saves[s], HdfsSaveBench.Save::commit));
+      System.out.printf(Locale.ROOT, "| %s | %.2f | %s | %.0f | %.2fx | %.2f (%.0f%%) | %.2f | %.2f | %.2f |%n", label, median, spread(total),
+          mib / median, baseline / median, commit, 100 * commit / median, BenchSupport.median(values(saves[s], HdfsSaveBench.Save::tasks)),
+          BenchSupport.median(values(saves[s], HdfsSaveBench.Save::taskRun)), BenchSupport.median(values(saves[s], HdfsSaveBench.Save::before)));
+    }
+    System.out.printf(Locale.ROOT, "%nAll repeats (s): one stream %s", list(one));
+    for (int s = 1; s < SHARDS.length; s++) {
+      System.out.printf(Locale.ROOT, "; %d streams %s", SHARDS[s], list(streams[s]));
+    }
+    for (int s = 0; s <= SHARDS.length; s++) {
+      System.out.printf(Locale.ROOT, "; save %s %s (commit %s)", s < SHARDS.length ? SHARDS[s] + " shards" : "1 shard uncompressed",
+          list(values(saves[s], HdfsSaveBench.Save::total)), list(values(saves[s], HdfsSaveBench.Save::commit)));
+    }
+    System.out.printf("%n%n");
   }
 
   private static void training(HadoopFileIO io, String root, int steps, int repeats) throws Exception {
@@ -143,6 +165,7 @@ public final class SparkBench {
     int skip = 2;
     double[] session = new double[repeats];
     double[] replica = new double[repeats];
+    double[] floor = new double[repeats];
     double[][] data = new double[repeats][];
     List<TrainRuns.Run> one = new ArrayList<>();
     List<TrainRuns.Run> two = new ArrayList<>();
@@ -153,6 +176,7 @@ public final class SparkBench {
         session[r] = runs.sessionStep(100, 100);
         replica[r] = runs.replicaStep(100, 100);
         data[r] = runs.stepData(50);
+        floor[r] = TrainRuns.emptyJob(spark, 50, 100);
         two.add(TrainRuns.train(spark, clock, runs.options(root + "/ckpt/none-" + r, steps, null, false), skip));
         sync.add(TrainRuns.train(spark, clock, runs.options(root + "/ckpt/sync-" + r, steps, saveEvery, false), skip));
         async.add(TrainRuns.train(spark, clock, runs.options(root + "/ckpt/async-" + r, steps, saveEvery, true), skip));
@@ -165,12 +189,12 @@ public final class SparkBench {
     } finally {
       spark.stop();
     }
-    printStep(session, replica, data, two);
+    printStep(session, replica, floor, data, two);
     printThroughput(one, two);
     printSaves(two, sync, async, steps, saveEvery, saveCount);
   }
 
-  private static void printStep(double[] session, double[] replica, double[][] data, List<TrainRuns.Run> two) {
+  private static void printStep(double[] session, double[] replica, double[] floor, double[][] data, List<TrainRuns.Run> two) {
     double[] step = runs(two, TrainRuns.Run::msPerStep);
     double spark = BenchSupport.median(step);
     double compute = BenchSupport.median(replica);
@@ -193,6 +217,7 @@ public final class SparkBench {
     row("of a task: JVM GC while it ran", runs(two, TrainRuns.Run::gcMs), spark);
     System.out.printf(Locale.ROOT, "| of the Spark step: the driver outside the job (broadcast, merge, apply) | %.2f | | %.0f%% |%n", spark - job,
         100 * (spark - job) / spark);
+    row("Spark's floor: an empty job of 2 tasks over a cached RDD, same session", floor, spark);
     row("one process: variables encoded, serialized, decoded (the broadcast's data)", Arrays.stream(data).mapToDouble(d -> d[0]).toArray(), spark);
     row("one process: a task's gradient sum serialized and back (its result)", Arrays.stream(data).mapToDouble(d -> d[1]).toArray(), spark);
     System.out.printf(Locale.ROOT, "%nAll repeats (ms): Spark step %s; Session %s; replica path %s%n%n", list(step), list(session), list(replica));

@@ -31,6 +31,9 @@ import java.util.Map;
 import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -126,6 +129,27 @@ final class TrainRuns {
 
   private static double median(List<JobClock.Job> jobs, java.util.function.ToDoubleFunction<JobClock.Job> field) {
     return BenchSupport.median(jobs.stream().mapToDouble(field).toArray());
+  }
+
+  /**
+   * Milliseconds of Spark's floor under a step (median of {@code iters}): a job of one task per
+   * core over a cached RDD, each task returning its partition's index.
+   */
+  static double emptyJob(SparkSession spark, int warmup, int iters) {
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    int partitions = jsc.defaultParallelism();
+    JavaRDD<Integer> cached = jsc.parallelize(IntStream.range(0, partitions).boxed().toList(), partitions).cache();
+    cached.count();
+    double[] times = new double[iters];
+    for (int i = 0; i < warmup + iters; i++) {
+      long start = System.nanoTime();
+      cached.mapPartitionsWithIndex((index, it) -> List.of(index).iterator(), true).collect();
+      if (i >= warmup) {
+        times[i - warmup] = (System.nanoTime() - start) / 1e6;
+      }
+    }
+    cached.unpersist(false);
+    return BenchSupport.median(times);
   }
 
   /** Milliseconds of one plain training step in one Session: the train op on the full batch (median of {@code iters}). */
