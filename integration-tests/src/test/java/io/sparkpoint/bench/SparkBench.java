@@ -155,11 +155,20 @@ public final class SparkBench {
     System.out.printf("%n%n");
   }
 
+  /**
+   * Parts 2 to 4. Each repeat, in fresh sessions: the step in one process, Spark's empty job, then
+   * runs without saves, with saves and with async saves at local[2], and one at local[1]. The first
+   * repeat only warms up (JIT, HDFS), as in part 1.
+   */
   private static void training(HadoopFileIO io, String root, int steps, int repeats) throws Exception {
     JobClock clock = new JobClock();
     SparkSession spark = session("local[2]", clock);
-    TrainRuns runs = new TrainRuns(spark, io, root, TrainRuns.BATCH * 40);
-    TrainRuns.train(spark, clock, runs.options(root + "/ckpt/warmup", Math.min(steps, 50), null, false), 1);
+    TrainRuns runs;
+    try {
+      runs = new TrainRuns(spark, io, root, TrainRuns.BATCH * 40);
+    } finally {
+      spark.stop();
+    }
     long saveEvery = Math.max(1, steps / 10);
     int saveCount = (int) ((steps - 1) / saveEvery);
     int skip = 2;
@@ -171,23 +180,38 @@ public final class SparkBench {
     List<TrainRuns.Run> two = new ArrayList<>();
     List<TrainRuns.Run> sync = new ArrayList<>();
     List<TrainRuns.Run> async = new ArrayList<>();
-    try {
-      for (int r = 0; r < repeats; r++) {
-        session[r] = runs.sessionStep(100, 100);
-        replica[r] = runs.replicaStep(100, 100);
-        data[r] = runs.stepData(50);
-        floor[r] = TrainRuns.emptyJob(spark, 50, 100);
-        two.add(TrainRuns.train(spark, clock, runs.options(root + "/ckpt/none-" + r, steps, null, false), skip));
-        sync.add(TrainRuns.train(spark, clock, runs.options(root + "/ckpt/sync-" + r, steps, saveEvery, false), skip));
-        async.add(TrainRuns.train(spark, clock, runs.options(root + "/ckpt/async-" + r, steps, saveEvery, true), skip));
+    for (int r = -1; r < repeats; r++) { // r = -1: warm-up, not recorded
+      String tag = r < 0 ? "warmup" : Integer.toString(r);
+      double sessionMs = runs.sessionStep(100, 100);
+      double replicaMs = runs.replicaStep(100, 100);
+      double[] dataMs = runs.stepData(50);
+      spark = session("local[2]", clock);
+      try {
+        double floorMs = TrainRuns.emptyJob(spark, 50, 100);
+        TrainRuns.Run none = TrainRuns.train(spark, clock, runs.options(root + "/ckpt/none-" + tag, steps, null, false), skip);
+        TrainRuns.Run synchronous = TrainRuns.train(spark, clock, runs.options(root + "/ckpt/sync-" + tag, steps, saveEvery, false), skip);
+        TrainRuns.Run background = TrainRuns.train(spark, clock, runs.options(root + "/ckpt/async-" + tag, steps, saveEvery, true), skip);
+        if (r >= 0) {
+          session[r] = sessionMs;
+          replica[r] = replicaMs;
+          data[r] = dataMs;
+          floor[r] = floorMs;
+          two.add(none);
+          sync.add(synchronous);
+          async.add(background);
+        }
+      } finally {
         spark.stop();
-        spark = session("local[1]", clock);
-        one.add(TrainRuns.train(spark, clock, runs.options(root + "/ckpt/local1-" + r, steps, null, false), skip));
-        spark.stop();
-        spark = session("local[2]", clock);
       }
-    } finally {
-      spark.stop();
+      spark = session("local[1]", clock);
+      try {
+        TrainRuns.Run single = TrainRuns.train(spark, clock, runs.options(root + "/ckpt/local1-" + tag, steps, null, false), skip);
+        if (r >= 0) {
+          one.add(single);
+        }
+      } finally {
+        spark.stop();
+      }
     }
     printStep(session, replica, floor, data, two);
     printThroughput(one, two);

@@ -140,16 +140,10 @@ final class TrainRuns {
     int partitions = jsc.defaultParallelism();
     JavaRDD<Integer> cached = jsc.parallelize(IntStream.range(0, partitions).boxed().toList(), partitions).cache();
     cached.count();
-    double[] times = new double[iters];
-    for (int i = 0; i < warmup + iters; i++) {
-      long start = System.nanoTime();
-      cached.mapPartitionsWithIndex((index, it) -> List.of(index).iterator(), true).collect();
-      if (i >= warmup) {
-        times[i - warmup] = (System.nanoTime() - start) / 1e6;
-      }
-    }
+    double millis = BenchSupport.medianMillis(warmup, iters, i -> cached.mapPartitionsWithIndex((index, it) -> List.of(index).iterator(), true)
+        .collect());
     cached.unpersist(false);
-    return BenchSupport.median(times);
+    return millis;
   }
 
   /** Milliseconds of one plain training step in one Session: the train op on the full batch (median of {@code iters}). */
@@ -158,15 +152,7 @@ final class TrainRuns {
     MetaGraphs.importMetaGraph(graph, MetaGraphs.read(io, meta), MetaGraphs.ImportOptions.defaults());
     Session session = new Session(graph);
     session.initializeGlobalVariables();
-    double[] times = new double[iters];
-    for (int i = 0; i < warmup + iters; i++) {
-      long start = System.nanoTime();
-      session.run(firstBatch, List.of(ModelGenerator.LOSS), List.of(ModelGenerator.TRAIN));
-      if (i >= warmup) {
-        times[i - warmup] = (System.nanoTime() - start) / 1e6;
-      }
-    }
-    return BenchSupport.median(times);
+    return BenchSupport.medianMillis(warmup, iters, i -> session.run(firstBatch, List.of(ModelGenerator.LOSS), List.of(ModelGenerator.TRAIN)));
   }
 
   /**
@@ -180,17 +166,10 @@ final class TrainRuns {
     Chief chief = new Chief(split, io);
     chief.initialize();
     Replica replica = new Replica(split, def);
-    double[] times = new double[iters];
-    for (int i = 0; i < warmup + iters; i++) {
-      long start = System.nanoTime();
+    return BenchSupport.medianMillis(warmup, iters, i -> {
       replica.load(i, chief.read(split.replicaVariables()));
-      GradientSum sum = GradientSum.empty(split.gradients().size()).add(BATCH, replica.gradients(firstBatch));
-      chief.apply(sum.mean());
-      if (i >= warmup) {
-        times[i - warmup] = (System.nanoTime() - start) / 1e6;
-      }
-    }
-    return BenchSupport.median(times);
+      chief.apply(GradientSum.empty(split.gradients().size()).add(BATCH, replica.gradients(firstBatch)).mean());
+    });
   }
 
   /**
