@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
 
 /** What every benchmark here shares: clean starting points, test data, and summary statistics. */
 final class BenchSupport {
@@ -42,6 +43,19 @@ final class BenchSupport {
     }
     buffer.flip();
     return buffer;
+  }
+
+  /** Runs {@code run(i)} for i in [0, warmup + iters); returns the median milliseconds of the last {@code iters} runs. */
+  static double medianMillis(int warmup, int iters, IntConsumer run) {
+    double[] times = new double[iters];
+    for (int i = 0; i < warmup + iters; i++) {
+      long start = System.nanoTime();
+      run.accept(i);
+      if (i >= warmup) {
+        times[i - warmup] = (System.nanoTime() - start) / 1e6;
+      }
+    }
+    return median(times);
   }
 
   static double best(double[] values) {
