@@ -3,6 +3,7 @@ package io.sparkpoint.spark.train;
 import io.sparkpoint.commit.CheckpointCommitter;
 import io.sparkpoint.proto.MetaGraphDef;
 import io.sparkpoint.replica.Chief;
+import io.sparkpoint.spark.hadoop.HadoopConf;
 import java.io.IOException;
 import java.util.List;
 import java.util.UUID;
