@@ -21,6 +21,7 @@ import java.util.UUID;
  */
 public final class Checkpoints {
   public static final String DEFAULT_STATE_FILE = "checkpoint";
+  private static final java.util.regex.Pattern STEP_SUFFIX = java.util.regex.Pattern.compile("-(\\d+)$");
 
   private Checkpoints() {}
 
@@ -149,6 +150,19 @@ public final class Checkpoints {
     } catch (IOException | RuntimeException e) {
       io.deleteFile(temp);
       throw e;
+    }
+  }
+
+  /** The global step in a prefix's {@code -N} suffix ({@code model.ckpt-100} is step 100); null without one. */
+  public static Long stepOf(String prefix) {
+    java.util.regex.Matcher matcher = STEP_SUFFIX.matcher(Locations.name(prefix));
+    if (!matcher.find()) {
+      return null;
+    }
+    try {
+      return Long.parseLong(matcher.group(1));
+    } catch (NumberFormatException e) {
+      return null; // more digits than a long holds: not a step
     }
   }
 

@@ -13,8 +13,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +20,6 @@ import org.slf4j.LoggerFactory;
 final class CheckpointPrefixes {
   private static final Logger LOG = LoggerFactory.getLogger(CheckpointPrefixes.class);
   /** The {@code -N} a Saver appends to a prefix for global step N. */
-  private static final Pattern STEP = Pattern.compile("-(\\d+)$");
 
   private CheckpointPrefixes() {}
 
@@ -45,19 +42,6 @@ final class CheckpointPrefixes {
       }
     }
     return List.copyOf(prefixes);
-  }
-
-  /** The global step in a prefix's {@code -N} suffix ({@code model.ckpt-100} is step 100); null without one. */
-  static Long step(String prefix) {
-    Matcher matcher = STEP.matcher(Locations.name(prefix));
-    if (!matcher.find()) {
-      return null;
-    }
-    try {
-      return Long.parseLong(matcher.group(1));
-    } catch (NumberFormatException e) {
-      return null; // more digits than a long holds: not a step
-    }
   }
 
   private static List<String> listed(FileIO io, String directory) throws IOException {

@@ -1,5 +1,6 @@
 package io.sparkpoint.spark.source;
 
+import io.sparkpoint.checkpoint.Checkpoints;
 import io.sparkpoint.bundle.BundleNaming;
 import io.sparkpoint.bundle.BundleReader;
 import io.sparkpoint.fs.FileIO;
@@ -70,7 +71,7 @@ final class CheckpointScan implements Scan, Batch {
     BlockHosts blockHosts = new BlockHosts(table.conf().value());
     List<TensorPartition> planned = new ArrayList<>();
     for (String prefix : table.prefixes()) {
-      if (!filter.acceptsCheckpoint(prefix, CheckpointPrefixes.step(prefix))) {
+      if (!filter.acceptsCheckpoint(prefix, Checkpoints.stepOf(prefix))) {
         continue;
       }
       if (!readsData()) {

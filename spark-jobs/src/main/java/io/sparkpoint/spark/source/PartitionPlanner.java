@@ -1,5 +1,6 @@
 package io.sparkpoint.spark.source;
 
+import io.sparkpoint.checkpoint.Checkpoints;
 import io.sparkpoint.bundle.BundleReader;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -18,7 +19,7 @@ final class PartitionPlanner {
 
   static List<TensorPartition> plan(BundleReader reader, ScanFilter filter, long splitBytes) throws IOException {
     String prefix = reader.prefix();
-    Long step = CheckpointPrefixes.step(prefix);
+    Long step = Checkpoints.stepOf(prefix);
     Map<Integer, List<TensorPieces>> byShard = new TreeMap<>();
     for (String name : reader.tensorNames()) {
       if (filter.accepts(prefix, step, name)) {

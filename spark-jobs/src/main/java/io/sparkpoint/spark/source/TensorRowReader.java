@@ -1,5 +1,6 @@
 package io.sparkpoint.spark.source;
 
+import io.sparkpoint.checkpoint.Checkpoints;
 import io.sparkpoint.bundle.BundleReader;
 import io.sparkpoint.fs.FileIO;
 import java.io.IOException;
@@ -30,7 +31,7 @@ final class TensorRowReader implements PartitionReader<InternalRow> {
     this.partition = partition;
     this.columns = columns;
     this.filter = filter;
-    this.step = CheckpointPrefixes.step(partition.prefix());
+    this.step = Checkpoints.stepOf(partition.prefix());
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.sparkpoint.spark.source;
 
+import io.sparkpoint.checkpoint.Checkpoints;
 import io.sparkpoint.bundle.BundleReader;
 import io.sparkpoint.tensor.DType;
 import io.sparkpoint.tensor.Shape;
@@ -36,7 +37,7 @@ final class TensorRows {
     this.wantValues = CheckpointColumn.anyCosts(columns, CheckpointColumn.Cost.VALUES);
     this.wantStats = CheckpointColumn.anyCosts(columns, CheckpointColumn.Cost.STATS);
     this.checkpoint = UTF8String.fromString(bundle.prefix());
-    this.step = CheckpointPrefixes.step(bundle.prefix());
+    this.step = Checkpoints.stepOf(bundle.prefix());
   }
 
   /** What was read of one tensor; each part is null when not asked for or not defined for its dtype. */

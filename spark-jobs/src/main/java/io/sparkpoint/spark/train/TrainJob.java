@@ -155,7 +155,8 @@ public final class TrainJob {
       chief.restore(latest);
       Long step = chief.globalStep();
       progress.println("resuming from " + latest);
-      return step != null ? step : stepOf(latest);
+      Long named = Checkpoints.stepOf(latest);
+      return step != null ? step : named != null ? named : 0;
     }
     chief.initialize();
     if (options.initCheckpoint() != null) {
@@ -194,15 +195,6 @@ public final class TrainJob {
           + (kept.isEmpty() ? "" : "; kept initialized: " + String.join(", ", kept)));
     }
     chief.assign(restored);
-  }
-
-  private static long stepOf(String prefix) {
-    int dash = prefix.lastIndexOf('-');
-    try {
-      return dash < 0 ? 0 : Long.parseLong(prefix.substring(dash + 1));
-    } catch (NumberFormatException e) {
-      return 0;
-    }
   }
 
   /** One synchronous step: gradients of every partition's slice, merged in partition order, applied once. Returns (examples, loss). */

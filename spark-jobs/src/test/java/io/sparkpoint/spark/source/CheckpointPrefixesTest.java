@@ -1,5 +1,6 @@
 package io.sparkpoint.spark.source;
 
+import io.sparkpoint.checkpoint.Checkpoints;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -21,10 +22,10 @@ class CheckpointPrefixesTest {
 
   @Test
   void theStepIsTheDashNumberSuffixOfThePrefix() {
-    assertThat(CheckpointPrefixes.step("hdfs://nn/run/model.ckpt-100")).isEqualTo(100L);
-    assertThat(CheckpointPrefixes.step("/run/ckpt-7")).isEqualTo(7L);
-    assertThat(CheckpointPrefixes.step("/run-5/model")).isNull();
-    assertThat(CheckpointPrefixes.step("/run/model.ckpt-99999999999999999999")).isNull();
+    assertThat(Checkpoints.stepOf("hdfs://nn/run/model.ckpt-100")).isEqualTo(100L);
+    assertThat(Checkpoints.stepOf("/run/ckpt-7")).isEqualTo(7L);
+    assertThat(Checkpoints.stepOf("/run-5/model")).isNull();
+    assertThat(Checkpoints.stepOf("/run/model.ckpt-99999999999999999999")).isNull();
   }
 
   @Test
