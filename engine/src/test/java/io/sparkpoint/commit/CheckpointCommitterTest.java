@@ -131,4 +131,9 @@ class CheckpointCommitterTest {
       assertThat(temp.map(Path::toString)).containsExactly(next.tempDirectory());
     }
   }
+
+  @Test
+  void maxToKeepBelowOneIsRefused() {
+    assertThatThrownBy(() -> committer(new LocalFileIO(), 0)).hasMessage("--max-to-keep must be at least 1, got 0");
+  }
 }

@@ -115,4 +115,14 @@ class TrainOpSplitTest {
     assertThatThrownBy(() -> TrainOpSplit.of(meta, "init", "loss"))
         .hasMessageStartingWith("Train op 'init' runs no Apply op");
   }
+
+  @Test
+  void gradientSumsRefuseWhatCannotBeAveragedNamingTheGradient() {
+    Replica.Result ints = new Replica.Result(List.of(Tensor.ofInts(Shape.of(2), 1, 2)), Tensor.scalar(1f));
+    assertThatThrownBy(() -> GradientSum.empty(1).add(1, ints)).hasMessage("Cannot average gradient 0: its dtype is int32, expected float32 or float64");
+    GradientSum sum = GradientSum.empty(1).add(1, new Replica.Result(List.of(Tensor.ofFloats(Shape.of(2), 1, 2)), Tensor.scalar(1f)));
+    assertThatThrownBy(() -> sum.add(1, new Replica.Result(List.of(Tensor.ofFloats(Shape.of(3), 1, 2, 3)), Tensor.scalar(1f))))
+        .hasMessage("Cannot add gradient 0 of float32 [3] to a sum of float32 [2]");
+    assertThatThrownBy(() -> GradientSum.empty(1).mean()).hasMessage("No examples were added: the batch is empty");
+  }
 }
