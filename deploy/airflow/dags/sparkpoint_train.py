@@ -34,11 +34,6 @@ def _spark_conf():
     return conf
 
 
-def _jars():
-    with open(os.path.join(SPARKPOINT_HOME, "spark-jobs", "target", "submit.jars")) as f:
-        return f.read().strip()
-
-
 with DAG(
     dag_id="sparkpoint_train",
     start_date=datetime(2026, 1, 1),
@@ -63,9 +58,8 @@ with DAG(
         tasks[job["task_id"]] = SparkSubmitOperator(
             task_id=job["task_id"],
             conn_id="spark_default",
-            application=os.path.join(SPARKPOINT_HOME, "spark-jobs", "target", "sparkpoint-spark-jobs.jar"),
+            application=os.path.join(SPARKPOINT_HOME, "spark-jobs", "target", "sparkpoint-spark-jobs-app.jar"),
             java_class="io.sparkpoint.spark.cli.SparkpointCli",
-            jars=_jars(),
             conf=_spark_conf(),
             application_args=job["args"],
             name="sparkpoint-" + job["task_id"],

@@ -224,18 +224,22 @@ class SparkTrainingSuite extends AnyFunSuite with Matchers with BeforeAndAfterAl
     names.filter(_.startsWith(".sparkpoint-tmp")) shouldBe empty
   }
 
-  private def submit(args: String*): (Int, String, String) = {
+  /** deploy/bin/sparkpoint-submit: from the build's jars in local mode, or the application jar alone on a distribution. */
+  private def submit(args: Seq[String], distribution: Option[SparkDistribution] = None, master: String = "local[2]"): (Int, String, String) = {
     val out = Files.createTempFile("submit", ".out")
     val err = Files.createTempFile("submit", ".err")
-    val command = (Seq(projectRoot.resolve("deploy/bin/sparkpoint-submit").toString, "--master", "local[2]") ++ args).asJava
+    val command = (Seq(projectRoot.resolve("deploy/bin/sparkpoint-submit").toString, "--master", master) ++ args).asJava
     val builder = new ProcessBuilder(command).redirectOutput(out.toFile).redirectError(err.toFile)
     builder.environment().remove("SPARK_HOME")
+    distribution.foreach(d => builder.environment().putAll(d.environment.asJava))
     val process = builder.start()
     process.waitFor(5, TimeUnit.MINUTES) shouldBe true
     (process.exitValue(), Files.readString(out), Files.readString(err))
   }
 
-  test("the Airflow DAG's command lines run in order under spark-submit; then restore-partial, and TensorFlow restores the checkpoint and runs the frozen graph") {
+  test("the Airflow DAG's command lines run in order under spark-submit with the application jar alone (executors in their own JVMs); " +
+    "then restore-partial, and TensorFlow restores the checkpoint and runs the frozen graph") {
+    val distribution = SparkDistribution.create(projectRoot)
     val jobs = new com.fasterxml.jackson.databind.ObjectMapper().readTree(projectRoot.resolve("deploy/airflow/dags/sparkpoint_jobs.json").toFile)
     val params = Map("hdfs_uri" -> cluster.getFileSystem.getUri.toString, "meta" -> meta, "data" -> data, "checkpoint_path" -> "/sparkpoint/dag",
       "frozen" -> s"$root/dag-frozen.pb", "batch_size" -> "16", "steps" -> "6", "save_every_steps" -> "2", "shards" -> "2")
@@ -248,8 +252,12 @@ class SparkTrainingSuite extends AnyFunSuite with Matchers with BeforeAndAfterAl
       }
       val args = task.get("args").elements().asScala.map(a => fill(a.asText())).toSeq
       args.exists(_.contains("{{")) shouldBe false
-      val (code, out, err) = submit(args: _*)
+      val (code, out, err) = submit(args, Some(distribution), "local-cluster[2,1,1024]")
       withClue(s"$id: ${err.takeRight(3000)}") { code shouldBe 0 }
+      if (id == "train") {
+        err should include("sparkpoint-spark-jobs-app.jar")
+        withClue("tasks ran on executors, not in the driver") { err should include regex """in \d+ ms on \S+ \(executor \d+\)""" }
+      }
       out.trim.linesIterator.toSeq.last should startWith("{")
     }
     Checkpoints.getCheckpointState(io, dir, null).allModelCheckpointPaths().asScala shouldBe Seq(s"$dir/model.ckpt-4", s"$dir/model.ckpt-6")
@@ -258,7 +266,7 @@ class SparkTrainingSuite extends AnyFunSuite with Matchers with BeforeAndAfterAl
     // restore-partial: warm-start a new model (other seed, other optimizer) from the trained checkpoint's layers
     val fresh = ModelGenerator.write(new ModelSpec(ModelSpec.Kind.MLP, java.util.List.of(Features.toLong), 3, java.util.List.of(8L),
       ModelSpec.Optimizer.MOMENTUM, 0.05, 99), io, s"$root/fresh").checkpoint()
-    val (code, out, err) = submit("restore-partial", dir, fresh, "--out", s"$root/warm/model.ckpt-0", "--include", "^dense")
+    val (code, out, err) = submit(Seq("restore-partial", dir, fresh, "--out", s"$root/warm/model.ckpt-0", "--include", "^dense"))
     withClue(err) { code shouldBe 0 }
     out should include(""""matched": ["dense/bias", "dense/kernel", "dense_1/bias", "dense_1/kernel"]""")
     val trained = values(s"$dir/model.ckpt-6")

@@ -21,7 +21,7 @@ final class QuickstartCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "Where everything goes (any Hadoop URI or local path).")
   String out;
 
-  @Option(names = "--master", defaultValue = "local[*]", paramLabel = "URL", description = "Spark master (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: spark-submit's, else local[*]).")
   String master;
 
   @Option(names = "--steps", defaultValue = "200", paramLabel = "N", description = "Training steps (default: ${DEFAULT-VALUE}).")
