@@ -91,7 +91,7 @@ public final class TrainOpSplit {
     Map<String, Integer> gradientIndex = new LinkedHashMap<>();
     Map<String, NodeDef> rewritten = new LinkedHashMap<>(nodes);
     for (NodeDef apply : applies.values()) {
-      int input = gradientInput(apply);
+      int input = gradientInput(apply, trainOp);
       String gradient = tensorName(apply.getInput(input));
       int index = gradientIndex.computeIfAbsent(gradient, g -> {
         gradients.add(g);
@@ -124,16 +124,31 @@ public final class TrainOpSplit {
         replicaNames.add(VariableKernels.variableName(node));
       }
     }
-    for (String name : reachable(rewritten, List.of(trainOp), true)) {
+    Set<String> chiefRuns = reachable(rewritten, List.of(trainOp), true);
+    for (String name : chiefRuns) {
       NodeDef node = rewritten.get(name);
       if (PLACEHOLDER_OPS.contains(node.getOp()) && !name.startsWith(FEED_PREFIX)) {
-        throw new IllegalArgumentException("Cannot split train op '" + trainOp + "': besides the gradients its updates need placeholder '"
-            + name + "' (for example batch-norm moving averages grouped into the train op); data-parallel training of such graphs is not supported yet");
+        throw new IllegalArgumentException("Cannot split train op '" + trainOp + "': besides the gradients, " + needing(rewritten, chiefRuns, name)
+            + " needs placeholder '" + name + "' (for example batch-norm moving averages or sparse ScatterSub updates grouped into the train op); "
+            + "data-parallel training averages only the gradients of Apply ops, so such graphs are not supported yet");
       }
     }
     GraphDef chiefGraph = graph.toBuilder().clearNode().addAllNode(rewritten.values()).build();
     MetaGraphDef chiefMeta = meta.toBuilder().setGraphDef(chiefGraph).build();
     return new TrainOpSplit(trainOp, tensorName(loss), updates, gradients, replicaOps, replicaNames, chiefMeta);
+  }
+
+  /** The first update (a variable-writing op) the chief runs that reads {@code placeholder}, for the refusal's message. */
+  private static String needing(Map<String, NodeDef> nodes, Set<String> chiefRuns, String placeholder) {
+    for (String name : chiefRuns) {
+      String op = nodes.get(name).getOp();
+      boolean writes = isUpdate(op) || op.startsWith("Assign") || op.startsWith("ResourceScatter")
+          || op.startsWith("Scatter") && !op.equals("ScatterNd");
+      if (writes && reachable(nodes, List.of(name), true).contains(placeholder)) {
+        return "update '" + name + "' (" + op + ")";
+      }
+    }
+    return "the train op";
   }
 
   private static AttrValue dtypeOfGradient(List<Update> updates, Map<String, NodeDef> applies, int gradient) {
@@ -153,14 +168,15 @@ public final class TrainOpSplit {
     return op.startsWith("Apply") || op.startsWith("ResourceApply") || op.startsWith("SparseApply") || op.startsWith("ResourceSparseApply");
   }
 
-  private static int gradientInput(NodeDef apply) {
+  private static int gradientInput(NodeDef apply, String trainOp) {
+    String update = "Cannot split train op '" + trainOp + "': update '" + apply.getName() + "' (" + apply.getOp() + ")";
     if (apply.getOp().contains("SparseApply")) {
-      throw new IllegalArgumentException("Cannot split update '" + apply.getName() + "' (" + apply.getOp()
-          + "): sparse gradients (embedding lookups) are not supported by data-parallel training yet");
+      throw new IllegalArgumentException(update + " applies a sparse gradient (embedding lookups); data-parallel training averages dense "
+          + "gradients only, sparse ones are not supported yet");
     }
     OpDef op = OpRegistry.standard().opDef(apply.getOp());
     if (op == null) {
-      throw new IllegalArgumentException("Cannot split update '" + apply.getName() + "': op " + apply.getOp() + " is not known");
+      throw new IllegalArgumentException(update + " uses an op that is not in Sparkpoint's op registry, so its gradient input cannot be found");
     }
     for (int i = 0; i < op.getInputArgCount(); i++) {
       String arg = op.getInputArg(i).getName();
@@ -168,7 +184,7 @@ public final class TrainOpSplit {
         return i;
       }
     }
-    throw new IllegalArgumentException("Cannot split update '" + apply.getName() + "': op " + apply.getOp() + " has no grad input");
+    throw new IllegalArgumentException(update + " has no grad or delta input");
   }
 
   /** Every node the roots depend on, through data inputs and (with {@code control}) control inputs; roots included. */

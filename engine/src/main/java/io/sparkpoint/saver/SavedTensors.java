@@ -62,8 +62,8 @@ public final class SavedTensors {
       List<String> slices = strings(inputs.get(2), save);
       for (int i = 0; i < keys.size(); i++) {
         if (!slices.get(i).isEmpty()) {
-          throw new IllegalArgumentException("Cannot save key '" + keys.get(i) + "' of " + save.name() + ": it is a slice ('" + slices.get(i)
-              + "') of a partitioned variable, which is not supported here yet");
+          throw new IllegalArgumentException("Cannot save key '" + keys.get(i) + "' of " + save.name() + " from " + inputs.get(3 + i).name()
+              + ": it is a slice ('" + slices.get(i) + "') of a partitioned variable, which is not supported here yet");
         }
         entries.add(new Entry(keys.get(i), inputs.get(3 + i).name()));
       }

@@ -35,8 +35,12 @@ final class FeedResolver {
     for (Map.Entry<String, List<String>> flag : flags.entrySet()) {
       String op = flag.getKey().contains(":") ? flag.getKey().substring(0, flag.getKey().lastIndexOf(':')) : flag.getKey();
       NodeDef node = nodes.get(op);
-      if (node == null || !node.getOp().startsWith("Placeholder")) {
+      if (node == null) {
         throw new IllegalArgumentException("--feed " + flag.getKey() + ": the graph has no placeholder named '" + op + "'");
+      }
+      if (!node.getOp().startsWith("Placeholder")) {
+        throw new IllegalArgumentException("--feed " + flag.getKey() + ": node '" + op + "' (" + node.getOp() + ") is not a placeholder; "
+            + "training feeds placeholders only");
       }
       DType dtype = DType.fromNumber(node.getAttrOrThrow("dtype").getTypeValue());
       if (!FeedSpec.SUPPORTED.contains(dtype)) {
@@ -48,6 +52,7 @@ final class FeedResolver {
           throw new IllegalArgumentException("--feed " + flag.getKey() + ": the dataset has no column '" + column + "'; its columns are "
               + Arrays.toString(data.columns()));
         }
+        checkType(flag.getKey(), column, data.schema().apply(column).dataType(), flag.getValue().size() > 1);
       }
       feeds.add(new FeedSpec(op + ":0", dtype, elementShape(flag.getKey(), node, producer, flag.getValue(), data), flag.getValue()));
       fed.add(op);
@@ -58,6 +63,21 @@ final class FeedResolver {
       }
     }
     return feeds;
+  }
+
+  /** What {@link RowValues} reads: a number per column when several feed a placeholder, else a number, an array of numbers or a vector. */
+  private static void checkType(String flag, String column, DataType type, boolean several) {
+    if (type instanceof NumericType) {
+      return;
+    }
+    if (several) {
+      throw new IllegalArgumentException("--feed " + flag + ": column '" + column + "' is " + type.simpleString()
+          + "; several columns feed one number each, so each must be numeric");
+    }
+    if (!(type instanceof ArrayType array && array.elementType() instanceof NumericType) && !type.typeName().equals("vector")) {
+      throw new IllegalArgumentException("--feed " + flag + ": column '" + column + "' is " + type.simpleString()
+          + "; expected a numeric column, an array of numbers or an ML vector");
+    }
   }
 
   private static long[] elementShape(String flag, NodeDef node, int producer, List<String> columns, Dataset<Row> data) {
@@ -75,32 +95,36 @@ final class FeedResolver {
       for (int i = 1; i < shape.getDimCount(); i++) {
         dims[i - 1] = shape.getDim(i).getSize();
         if (dims[i - 1] < 0) {
-          return inferred(flag, columns, data);
+          return inferred(flag, node.getName(), columns, data);
         }
       }
       return dims;
     }
-    return inferred(flag, columns, data);
+    return inferred(flag, node.getName(), columns, data);
   }
 
   /** Without a fully known shape: [k] for k numeric columns, [] for one numeric column, [n] for an array column (n from its first row). */
-  private static long[] inferred(String flag, List<String> columns, Dataset<Row> data) {
+  private static long[] inferred(String flag, String placeholder, List<String> columns, Dataset<Row> data) {
     if (columns.size() > 1) {
       return new long[] {columns.size()};
     }
     StructField field = data.schema().apply(columns.get(0));
-    DataType type = field.dataType();
-    if (type instanceof NumericType) {
+    if (field.dataType() instanceof NumericType) {
       return new long[0];
     }
-    if (type instanceof ArrayType || type.typeName().equals("vector")) {
-      Row first = data.select(columns.get(0)).first();
-      Object value = first.get(0);
-      int length = RowValues.isVector(value) ? vectorSize(value) : first.getList(0).size();
-      return new long[] {length};
+    // an array or a vector (checkType allowed nothing else): its length, from the first row
+    List<Row> first = data.select(columns.get(0)).limit(1).collectAsList();
+    String from = "--feed " + flag + ": placeholder " + placeholder + "'s example shape must be read from the first row of column '"
+        + columns.get(0) + "', but ";
+    if (first.isEmpty()) {
+      throw new IllegalArgumentException(from + "the dataset is empty");
     }
-    throw new IllegalArgumentException("--feed " + flag + ": column '" + columns.get(0) + "' is " + type.simpleString()
-        + "; expected a numeric, array or vector column");
+    Object value = first.get(0).get(0);
+    if (value == null) {
+      throw new IllegalArgumentException(from + "it is null there");
+    }
+    int length = RowValues.isVector(value) ? vectorSize(value) : first.get(0).getList(0).size();
+    return new long[] {length};
   }
 
   private static int vectorSize(Object vector) {
