@@ -2,18 +2,16 @@ package io.sparkpoint.checkpoint;
 
 import com.google.protobuf.TextFormat;
 import io.sparkpoint.bundle.BundleNaming;
+import io.sparkpoint.fs.AtomicFiles;
 import io.sparkpoint.fs.FileIO;
 import io.sparkpoint.fs.Locations;
 import io.sparkpoint.fs.RandomAccessInput;
 import io.sparkpoint.fs.SupportsDirectories;
-import io.sparkpoint.fs.SupportsRename;
 import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 
 /**
  * A checkpoint directory: its state file, the latest checkpoint, whether a checkpoint exists. The
@@ -134,23 +132,7 @@ public final class Checkpoints {
     }
     CheckpointState out = new CheckpointState(
         style.render(directory, state.modelCheckpointPath()), written, timestamps, state.lastPreservedTimestamp());
-    byte[] bytes = CheckpointStateParser.toText(out).getBytes(StandardCharsets.UTF_8);
-    if (!(io instanceof SupportsRename renamer)) {
-      try (OutputStream stream = io.newOutputFile(file).createOrOverwrite()) {
-        stream.write(bytes);
-      }
-      return;
-    }
-    String temp = file + ".tmp" + UUID.randomUUID().toString().replace("-", "");
-    try {
-      try (OutputStream stream = io.newOutputFile(temp).create()) {
-        stream.write(bytes);
-      }
-      renamer.renameReplacing(temp, file);
-    } catch (IOException | RuntimeException e) {
-      io.deleteFile(temp);
-      throw e;
-    }
+    AtomicFiles.replace(io, file, CheckpointStateParser.toText(out).getBytes(StandardCharsets.UTF_8));
   }
 
   /** The global step in a prefix's {@code -N} suffix ({@code model.ckpt-100} is step 100); null without one. */

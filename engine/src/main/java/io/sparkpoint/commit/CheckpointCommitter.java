@@ -5,17 +5,17 @@ import io.sparkpoint.bundle.BundleNaming;
 import io.sparkpoint.checkpoint.CheckpointState;
 import io.sparkpoint.checkpoint.Checkpoints;
 import io.sparkpoint.checkpoint.InvalidCheckpointStateException;
+import io.sparkpoint.fs.AtomicFiles;
 import io.sparkpoint.fs.FileIO;
 import io.sparkpoint.fs.Locations;
 import io.sparkpoint.fs.SupportsDirectories;
-import io.sparkpoint.fs.SupportsRename;
 import io.sparkpoint.proto.MetaGraphDef;
 import io.sparkpoint.retention.CheckpointFiles;
 import io.sparkpoint.retention.CheckpointHistory;
+import io.sparkpoint.retention.PendingDeletions;
 import io.sparkpoint.retention.RetentionRule;
 import io.sparkpoint.retention.TimedCheckpoint;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,23 +34,27 @@ import java.util.regex.Pattern;
  *   <li>writes {@code PREFIX.meta};
  *   <li>merges the shards' indexes into {@code PREFIX.index}, renaming their data files to
  *       {@code PREFIX.data-0000k-of-0000S} first and writing the index last;
+ *   <li>applies retention (max_to_keep, keep every N hours) and records the checkpoints it drops in
+ *       {@code DIR/.checkpoint.pending-deletions} ({@link PendingDeletions});
  *   <li>updates the {@code checkpoint} state file atomically, with timestamps (the commit point);
- *   <li>applies retention (max_to_keep, keep every N hours) and deletes the checkpoints it dropped;
+ *   <li>deletes the dropped checkpoints' files, then the record;
  *   <li>writes {@code PREFIX.manifest.json}, the marker a scheduler waits on: once it exists, the
  *       checkpoint is committed and retention has been applied.
  * </ol>
- * A crash between the state file and the deletions leaves the dropped checkpoints' files behind
- * (as TensorFlow's Saver would); they are no longer listed, so nothing reads them, and
- * {@code sparkpoint retain} cannot tell them from checkpoints kept every N hours.
- * A new committer on the same directory takes over the checkpoints its state file lists, so
- * retention holds across restarts. Each {@link #begin} removes what a crashed save left: the
- * temporary directory, and files of checkpoints of this name newer than the latest committed one
- * that the state file does not list (a restarted run writes those steps again). One run writes a
- * directory at a time. Not thread-safe.
+ * A crash between the state file and the deletions (which leaks them in TensorFlow) leaves the
+ * record, so the next committer, save or retain on the directory deletes exactly those checkpoints;
+ * checkpoints kept every N hours are never recorded. A new committer on the same directory finishes
+ * such a record and takes over the checkpoints its state file lists, so retention holds across
+ * restarts. Each {@link #begin} removes what a crashed save left: pending deletions, the temporary
+ * directory, and files of checkpoints of this name newer than the latest committed one that the
+ * state file does not list (a restarted run writes those steps again). One run writes a directory
+ * at a time. Not thread-safe.
  */
 public final class CheckpointCommitter {
   /** The directory, inside the checkpoint directory, where uncommitted shards are written. */
   public static final String TEMP_DIRECTORY = ".sparkpoint-tmp";
+  /** The files of a dropped checkpoint besides its index and data files. */
+  private static final List<String> ALSO_DELETED = List.of("meta", CheckpointManifest.SUFFIX);
 
   private final FileIO io;
   private final String directory;
@@ -58,6 +62,7 @@ public final class CheckpointCommitter {
   private final DoubleSupplier clock;
   private final CheckpointHistory history;
   private final Pattern ours;
+  private final PendingDeletions pending;
 
   /** A save in progress: where its shards go. */
   public record PendingSave(String prefix, long step, String tempDirectory) implements java.io.Serializable {
@@ -75,7 +80,7 @@ public final class CheckpointCommitter {
    * @param maxToKeep checkpoints to keep (at least 1)
    * @param keepCheckpointEveryNHours also keep one checkpoint every N hours, or null
    * @param clock the time in seconds
-   * @throws IOException when the state file cannot be read
+   * @throws IOException when the state file or a pending-deletions record cannot be read
    */
   public CheckpointCommitter(FileIO io, String directory, String basename, int maxToKeep, Double keepCheckpointEveryNHours, DoubleSupplier clock)
       throws IOException {
@@ -87,6 +92,8 @@ public final class CheckpointCommitter {
     this.basename = basename;
     this.clock = clock;
     this.ours = Pattern.compile(Pattern.quote(basename) + "-(\\d+)");
+    this.pending = PendingDeletions.of(io, this.directory, null);
+    finishPendingDeletions();
     double now = clock.getAsDouble();
     this.history = new CheckpointHistory(RetentionRule.SAVER, maxToKeep, keepCheckpointEveryNHours, now);
     CheckpointState state = state();
@@ -109,6 +116,7 @@ public final class CheckpointCommitter {
 
   /** Cleans what a crashed save left, then creates the temporary directory of a new save. */
   public PendingSave begin(long step) throws IOException {
+    finishPendingDeletions();
     cleanLeftovers();
     String temp = Locations.join(Locations.join(directory, TEMP_DIRECTORY), basename + "-" + step + "-" + UUID.randomUUID().toString().replace("-", ""));
     if (io instanceof SupportsDirectories dirs) {
@@ -134,17 +142,14 @@ public final class CheckpointCommitter {
     removeTemporary(save);
     double now = clock.getAsDouble();
     CheckpointHistory.Sweep sweep = history.record(prefix, now);
+    pending.record(sweep.deleted().stream().map(TimedCheckpoint::prefix).toList(), ALSO_DELETED);
     Checkpoints.updateCheckpointState(io, directory, history.toState(prefix, now), null, Checkpoints.PathStyle.RELATIVE);
-    List<String> deleted = new ArrayList<>();
-    for (TimedCheckpoint gone : sweep.deleted()) {
-      try {
-        deleted.addAll(CheckpointFiles.remove(io, gone.prefix(), "meta"));
-        if (io.deleteFile(CheckpointManifest.location(gone.prefix()))) {
-          deleted.add(CheckpointManifest.location(gone.prefix()));
-        }
-      } catch (IOException | RuntimeException e) {
-        System.err.println("sparkpoint: could not delete old checkpoint " + gone.prefix() + ": " + e.getMessage());
-      }
+    List<String> deleted;
+    try {
+      deleted = finishPendingDeletions();
+    } catch (IOException | RuntimeException e) {
+      deleted = List.of(); // committed all the same: the record makes the next begin retry
+      System.err.println("sparkpoint: could not delete old checkpoints: " + e.getMessage());
     }
     CheckpointManifest written = new CheckpointManifest(prefix, save.step(), now, manifest.loss(), manifest.appId(), merged.numShards(),
         manifest.bytes(), merged.entries());
@@ -174,6 +179,13 @@ public final class CheckpointCommitter {
     }
   }
 
+  /** Deletes what a sweep recorded and the state file no longer lists; a checkpoint that cannot be deleted only warns. */
+  private List<String> finishPendingDeletions() throws IOException {
+    PendingDeletions.Finished finished = pending.finish();
+    finished.failures().forEach(failure -> System.err.println("sparkpoint: " + failure));
+    return finished.files();
+  }
+
   private void cleanLeftovers() throws IOException {
     if (!(io instanceof SupportsDirectories dirs)) {
       return;
@@ -197,8 +209,10 @@ public final class CheckpointCommitter {
     for (String path : dirs.list(directory)) {
       Matcher m = file.matcher(Locations.name(path));
       if (!m.matches()) {
-        if (Locations.name(path).matches(Pattern.quote(Checkpoints.DEFAULT_STATE_FILE) + "\\.tmp[0-9a-f]{32}")) {
-          io.deleteFile(path); // a state file update that crashed before its rename
+        String name = Locations.name(path);
+        if (name.matches(Pattern.quote(Checkpoints.DEFAULT_STATE_FILE) + AtomicFiles.TEMP_SUFFIX_REGEX)
+            || name.matches(Pattern.quote(Locations.name(pending.location())) + AtomicFiles.TEMP_SUFFIX_REGEX)) {
+          io.deleteFile(path); // a state file or record update that crashed before its rename
         }
         continue;
       }
@@ -226,21 +240,6 @@ public final class CheckpointCommitter {
   }
 
   private void writeAtomically(String location, byte[] bytes) throws IOException {
-    if (!(io instanceof SupportsRename renamer)) {
-      try (OutputStream out = io.newOutputFile(location).createOrOverwrite()) {
-        out.write(bytes);
-      }
-      return;
-    }
-    String temp = location + ".tmp" + UUID.randomUUID().toString().replace("-", "");
-    try {
-      try (OutputStream out = io.newOutputFile(temp).create()) {
-        out.write(bytes);
-      }
-      renamer.renameReplacing(temp, location);
-    } catch (IOException | RuntimeException e) {
-      io.deleteFile(temp);
-      throw e;
-    }
+    AtomicFiles.replace(io, location, bytes);
   }
 }

@@ -11,9 +11,12 @@ import java.util.Locale;
  * @param appId the application that wrote it (Spark's application id), or null
  */
 public record CheckpointManifest(String checkpoint, long step, double wallTime, double loss, String appId, int shards, long bytes, int tensors) {
+  /** What follows a checkpoint prefix and a dot in its manifest's name. */
+  public static final String SUFFIX = "manifest.json";
+
   /** The manifest's location for a checkpoint prefix. */
   public static String location(String prefix) {
-    return prefix + ".manifest.json";
+    return prefix + "." + SUFFIX;
   }
 
   /** One line of JSON. */

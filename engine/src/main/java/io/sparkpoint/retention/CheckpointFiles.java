@@ -34,12 +34,22 @@ public final class CheckpointFiles {
    * @return the files deleted
    */
   public static List<String> remove(FileIO io, String prefix, String metaGraphSuffix) throws IOException {
+    return remove(io, prefix, metaGraphSuffix == null ? List.of() : List.of(metaGraphSuffix));
+  }
+
+  /**
+   * Deletes the index, the data files, then {@code prefix.SUFFIX} for each of {@code alsoSuffixes}
+   * ({@code meta}, {@code manifest.json}); files already gone are skipped, so it can be repeated.
+   *
+   * @return the files deleted
+   */
+  public static List<String> remove(FileIO io, String prefix, List<String> alsoSuffixes) throws IOException {
     Set<String> files = new LinkedHashSet<>();
     String index = BundleNaming.indexFile(prefix);
     files.add(index);
     files.addAll(dataFiles(io, prefix));
-    if (metaGraphSuffix != null) {
-      files.add(prefix + "." + metaGraphSuffix);
+    for (String suffix : alsoSuffixes) {
+      files.add(prefix + "." + suffix);
     }
     List<String> deleted = new ArrayList<>();
     for (String file : files) {

@@ -13,8 +13,8 @@ import java.util.function.Predicate;
  * timestamps and {@code last_preserved_timestamp}, which {@link #toState} writes), so retention
  * goes on applying after a restart instead of leaking the previous run's checkpoints; and a sweep
  * removes every checkpoint beyond {@code max_to_keep}, not just one (a lowered {@code max_to_keep}
- * takes effect at the next save). It only decides: callers delete the files of
- * {@link Sweep#deleted()} once the state file no longer names them. Not thread-safe.
+ * takes effect at the next save). It only decides: callers record {@link Sweep#deleted()} in
+ * {@link PendingDeletions}, write the state file, then delete their files. Not thread-safe.
  */
 public final class CheckpointHistory {
   private final RetentionRule rule;

@@ -7,7 +7,9 @@ import io.sparkpoint.fs.FileIO;
 import io.sparkpoint.fs.Locations;
 import io.sparkpoint.retention.CheckpointFiles;
 import io.sparkpoint.retention.CheckpointHistory;
+import io.sparkpoint.retention.PendingDeletions;
 import io.sparkpoint.retention.RetentionRule;
+import io.sparkpoint.retention.TimedCheckpoint;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
@@ -63,6 +65,7 @@ public final class CheckpointManager {
     double now = clock.getAsDouble();
     this.history = new CheckpointHistory(RetentionRule.MANAGER, maxToKeep, b.keepCheckpointEveryNHours, now - 1);
     try {
+      PendingDeletions.of(io, directory, null).finish().requireComplete();
       CheckpointState state = Checkpoints.getCheckpointState(io, directory, null);
       if (state != null) {
         latest = state.modelCheckpointPath();
@@ -71,7 +74,7 @@ public final class CheckpointManager {
         history.recover(state, p -> ours.matcher(p).matches(), p -> CheckpointFiles.savedAt(io, p), now);
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read the checkpoint state of " + directory, e);
+      throw new UncheckedIOException("Cannot read the checkpoint state of " + directory + ": " + e.getMessage(), e);
     }
   }
 
@@ -120,12 +123,12 @@ public final class CheckpointManager {
     double now = clock.getAsDouble();
     CheckpointHistory.Sweep sweep = history.record(path, now);
     try {
+      PendingDeletions pending = PendingDeletions.of(io, directory, null);
+      pending.record(sweep.deleted().stream().map(TimedCheckpoint::prefix).toList(), writeMetaGraph ? List.of("meta") : List.of());
       Checkpoints.updateCheckpointState(io, directory, history.toState(path, now), null, Checkpoints.PathStyle.RELATIVE);
-      for (var gone : sweep.deleted()) {
-        CheckpointFiles.remove(io, gone.prefix(), writeMetaGraph ? "meta" : null);
-      }
+      pending.finish().requireComplete();
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot update the checkpoint state of " + directory, e);
+      throw new UncheckedIOException("Cannot update the checkpoint state of " + directory + ": " + e.getMessage(), e);
     }
     latest = path;
     lastSavedStep = step;

@@ -15,6 +15,7 @@ import io.sparkpoint.proto.MetaGraphDef;
 import io.sparkpoint.proto.SaverDef;
 import io.sparkpoint.retention.CheckpointFiles;
 import io.sparkpoint.retention.CheckpointHistory;
+import io.sparkpoint.retention.PendingDeletions;
 import io.sparkpoint.retention.RetentionRule;
 import io.sparkpoint.retention.TimedCheckpoint;
 import io.sparkpoint.tensor.DType;
@@ -39,8 +40,9 @@ import java.util.regex.Pattern;
  * <p>Retention follows TensorFlow's algorithm and survives restarts: the first save into a
  * directory takes over the checkpoints its state file lists (with their save times and the
  * keep-every-N-hours clock, which this Saver writes into the state file), so {@code max_to_keep}
- * keeps applying to checkpoints of a previous process. Order of a save: the bundle (index last),
- * the meta graph, the state file, and only then the deletion of checkpoints that left the list;
+ * keeps applying to checkpoints of a previous process. Order of a save: the deletions a crashed
+ * save left pending ({@link PendingDeletions}), the bundle (index last), the meta graph, the record
+ * of the checkpoints that leave the list, the state file, and only then their deletion;
  * the newest committed checkpoint is never deleted, and only exact checkpoint file names of this
  * Saver's save path are ever deleted. A Saver is not thread-safe.
  */
@@ -138,6 +140,7 @@ public final class Saver {
     String path = null;
     try {
       if (!empty) {
+        finishPendingDeletions(PendingDeletions.of(io, Locations.parent(savePath), latest));
         path = runSave(session, io, savePath, file);
       }
       if (save.writeMetaGraph()) {
@@ -171,16 +174,21 @@ public final class Saver {
     recoverOnce(io, directory, latest, savePath, now);
     CheckpointHistory.Sweep sweep = history.record(path, now);
     CheckpointState state = history.toState(path, now);
+    PendingDeletions pending = PendingDeletions.of(io, directory, latest);
+    pending.record(sweep.deleted().stream().map(TimedCheckpoint::prefix).toList(), metaSuffix == null ? List.of() : List.of(metaSuffix));
     Checkpoints.updateCheckpointState(io, directory, state, latest,
         options.saveRelativePaths ? Checkpoints.PathStyle.RELATIVE : Checkpoints.PathStyle.AS_GIVEN);
-    for (TimedCheckpoint gone : sweep.deleted()) {
-      try {
-        CheckpointFiles.remove(io, gone.prefix(), metaSuffix);
-      } catch (IOException | RuntimeException e) {
-        // as TensorFlow: a checkpoint that cannot be deleted is left behind, the save still succeeds
-        System.err.println("sparkpoint: could not delete old checkpoint " + gone.prefix() + ": " + e.getMessage());
-      }
+    try {
+      finishPendingDeletions(pending);
+    } catch (IOException | RuntimeException e) {
+      // the state file is written: the save succeeded, and the record makes the next save retry
+      System.err.println("sparkpoint: could not delete old checkpoints: " + e.getMessage());
     }
+  }
+
+  /** Deletes what a sweep recorded and the state file no longer lists; as TensorFlow, a checkpoint that cannot be deleted only warns. */
+  private static void finishPendingDeletions(PendingDeletions pending) throws IOException {
+    pending.finish().failures().forEach(failure -> System.err.println("sparkpoint: " + failure));
   }
 
   /**

@@ -7,6 +7,7 @@ import io.sparkpoint.bundle.BundleValidator;
 import io.sparkpoint.bundle.BundleWriter;
 import io.sparkpoint.checkpoint.CheckpointReader;
 import io.sparkpoint.checkpoint.Checkpoints;
+import io.sparkpoint.fs.DyingFileIO;
 import io.sparkpoint.fs.FileIO;
 import io.sparkpoint.fs.LocalFileIO;
 import io.sparkpoint.proto.MetaGraphDef;
@@ -130,6 +131,46 @@ class CheckpointCommitterTest {
     try (Stream<Path> temp = Files.list(dir.resolve(CheckpointCommitter.TEMP_DIRECTORY))) {
       assertThat(temp.map(Path::toString)).containsExactly(next.tempDirectory());
     }
+  }
+
+  @Test
+  void aCrashBetweenTheStateFileAndTheDeletionsIsFinishedByTheNextCommitterAndOnlyThat() throws Exception {
+    FileIO io = new LocalFileIO();
+    double everyNinetySeconds = 1.5 / 60;
+    CheckpointCommitter first = new CheckpointCommitter(io, dir.toString(), "model.ckpt", 1, everyNinetySeconds, () -> now);
+    for (long step = 1; step <= 3; step++) { // one a minute: step 2 is preserved, the first past the 90 s window
+      save(io, first, step);
+    }
+    DyingFileIO<LocalFileIO> dying = new DyingFileIO<>(new LocalFileIO(), dir.resolve("checkpoint").toString()::equals);
+    CheckpointCommitter doomed = new CheckpointCommitter(dying, dir.toString(), "model.ckpt", 1, everyNinetySeconds, () -> now);
+    assertThatThrownBy(() -> save(dying, doomed, 4)).hasMessageContaining("simulated crash"); // sweeps step 3, dies at its first delete
+
+    assertThat(Checkpoints.getCheckpointState(io, dir.toString(), null).allModelCheckpointPaths())
+        .containsExactly(dir.resolve("model.ckpt-4").toString());
+    assertThat(files()).contains("model.ckpt-2.index", "model.ckpt-3.index", "model.ckpt-3.manifest.json", ".checkpoint.pending-deletions");
+
+    List<String> before = files();
+    new CheckpointCommitter(io, dir.toString(), "model.ckpt", 1, everyNinetySeconds, () -> now);
+    List<String> after = files();
+    assertThat(before.stream().filter(f -> !after.contains(f))).containsExactlyInAnyOrder(".checkpoint.pending-deletions",
+        "model.ckpt-3.index", "model.ckpt-3.data-00000-of-00002", "model.ckpt-3.data-00001-of-00002", "model.ckpt-3.meta",
+        "model.ckpt-3.manifest.json");
+    assertThat(files()).contains("model.ckpt-2.index", "model.ckpt-2.meta", "model.ckpt-4.index");
+  }
+
+  @Test
+  void aCrashWhileWritingThePendingDeletionsLeavesThePreviousStateIntact() throws Exception {
+    FileIO io = new LocalFileIO();
+    save(io, committer(io, 1), 1);
+    byte[] stateBefore = Files.readAllBytes(dir.resolve("checkpoint"));
+    FileIO crashing = new CrashingFileIO(to -> to.endsWith(".pending-deletions"));
+    CheckpointCommitter dying = committer(crashing, 1);
+    assertThatThrownBy(() -> save(crashing, dying, 2)).hasMessageContaining("simulated crash");
+
+    assertThat(Files.readAllBytes(dir.resolve("checkpoint"))).isEqualTo(stateBefore);
+    assertThat(files()).contains("model.ckpt-1.index", "model.ckpt-1.manifest.json").noneMatch(f -> f.contains("pending-deletions"));
+    save(io, committer(io, 1), 2);
+    assertThat(files()).noneMatch(f -> f.startsWith("model.ckpt-1."));
   }
 
   @Test

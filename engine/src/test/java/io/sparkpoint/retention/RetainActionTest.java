@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.sparkpoint.bundle.BundleWriter;
 import io.sparkpoint.checkpoint.CheckpointState;
 import io.sparkpoint.checkpoint.Checkpoints;
+import io.sparkpoint.fs.DyingFileIO;
 import io.sparkpoint.fs.LocalFileIO;
 import io.sparkpoint.tensor.Shape;
 import io.sparkpoint.tensor.Tensor;
@@ -79,6 +80,43 @@ class RetainActionTest {
     for (String prefix : prefixes) {
       assertThat(Path.of(prefix + ".index")).exists();
     }
+  }
+
+  @Test
+  void aRetainThatDiedAfterTheStateFileIsReportedByADryRunAndFinishedByTheNextRun() throws Exception {
+    DyingFileIO<LocalFileIO> dying = new DyingFileIO<>(new LocalFileIO(), dir.resolve("checkpoint").toString()::equals);
+    assertThatThrownBy(() -> RetainAction.run(dying, dir.toString(), 2, 1.0, false, 5 * 40 * 60.0)).hasMessageContaining("simulated crash");
+    assertThat(Checkpoints.getCheckpointState(io, dir.toString(), null).allModelCheckpointPaths())
+        .containsExactly(prefixes.get(4), prefixes.get(5));
+
+    RetainAction.Result plan = RetainAction.run(io, dir.toString(), 2, 1.0, true, 5 * 40 * 60.0);
+    assertThat(plan.pending()).containsExactly(prefixes.get(0), prefixes.get(1), prefixes.get(3));
+    assertThat(plan.deleted()).isEmpty();
+    assertThat(Path.of(prefixes.get(0) + ".index")).exists();
+    assertThat(dir.resolve(".checkpoint.pending-deletions")).exists();
+
+    RetainAction.Result real = RetainAction.run(io, dir.toString(), 2, 1.0, false, 5 * 40 * 60.0);
+    assertThat(real.pending()).containsExactly(prefixes.get(0), prefixes.get(1), prefixes.get(3));
+    assertThat(real.deletedFiles()).hasSize(9); // index, data and meta of each
+    for (int i = 0; i < 6; i++) {
+      boolean kept = i == 2 || i >= 4; // step 3 preserved, 5 and 6 listed
+      assertThat(Files.exists(Path.of(prefixes.get(i) + ".index"))).as(prefixes.get(i)).isEqualTo(kept);
+    }
+    assertThat(dir.resolve("model.ckpt-1.index.bak")).exists();
+    assertThat(dir.resolve(".checkpoint.pending-deletions")).doesNotExist();
+  }
+
+  @Test
+  void aPendingCheckpointTheStateFileListsIsNeverDeleted() throws Exception {
+    PendingDeletions.of(io, dir.toString(), null).record(List.of(prefixes.get(5), prefixes.get(0)), List.of("meta"));
+
+    RetainAction.Result result = RetainAction.run(io, dir.toString(), 6, null, false, 10 * HOUR);
+
+    assertThat(result.pending()).isEmpty();
+    assertThat(result.deletedFiles()).isEmpty();
+    assertThat(Path.of(prefixes.get(0) + ".meta")).exists();
+    assertThat(Path.of(prefixes.get(5) + ".index")).exists();
+    assertThat(dir.resolve(".checkpoint.pending-deletions")).doesNotExist();
   }
 
   @Test

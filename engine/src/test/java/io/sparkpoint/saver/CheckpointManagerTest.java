@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.sparkpoint.checkpoint.CheckpointState;
 import io.sparkpoint.checkpoint.Checkpoints;
 import io.sparkpoint.exec.Session;
+import io.sparkpoint.fs.DyingFileIO;
 import io.sparkpoint.fs.FileIO;
 import io.sparkpoint.fs.InMemoryFileIO;
 import io.sparkpoint.graph.Graph;
@@ -25,6 +26,10 @@ class CheckpointManagerTest {
   private record Job(Session session, Saver saver) {}
 
   private Job job() {
+    return job(io);
+  }
+
+  private Job job(FileIO io) {
     Graph graph = new Graph();
     Variables.variable(graph, "w", Tensor.ofFloats(Shape.of(1), 1));
     Variables.variable(graph, "step", Tensor.ofLongs(Shape.scalar(), 0));
@@ -85,6 +90,21 @@ class CheckpointManagerTest {
     assertThat(io.allFiles().stream().filter(f -> f.endsWith(".index"))).containsExactly("ck/ckpt-3.index", "ck/ckpt-5.index");
     CheckpointState state = Checkpoints.getCheckpointState(io, "ck", null);
     assertThat(state.allModelCheckpointPaths()).containsExactly("ck/ckpt-5");
+  }
+
+  @Test
+  void aNewManagerFinishesTheDeletionsOfOneThatDiedAfterItsStateFile() {
+    Job first = job();
+    manager(first).maxToKeep(1).build().save(first.session());
+    DyingFileIO<InMemoryFileIO> dying = new DyingFileIO<>(io, "ck/checkpoint"::equals);
+    Job doomed = job(dying);
+    CheckpointManager dyingManager = CheckpointManager.builder(doomed.saver(), dying, "ck").clock(now::get).maxToKeep(1).build();
+    assertThatThrownBy(() -> dyingManager.save(doomed.session())).hasMessageContaining("simulated crash");
+    assertThat(io.allFiles()).contains("ck/ckpt-1.index", "ck/.checkpoint.pending-deletions");
+
+    manager(job()).maxToKeep(1).build();
+
+    assertThat(io.allFiles()).noneMatch(f -> f.startsWith("ck/ckpt-1.") || f.contains("pending-deletions")).contains("ck/ckpt-2.index");
   }
 
   @Test

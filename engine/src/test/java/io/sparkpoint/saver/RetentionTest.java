@@ -1,10 +1,12 @@
 package io.sparkpoint.saver;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sparkpoint.checkpoint.CheckpointState;
 import io.sparkpoint.checkpoint.Checkpoints;
 import io.sparkpoint.exec.Session;
+import io.sparkpoint.fs.DyingFileIO;
 import io.sparkpoint.fs.FileIO;
 import io.sparkpoint.fs.InMemoryFileIO;
 import io.sparkpoint.graph.Graph;
@@ -34,6 +36,10 @@ class RetentionTest {
   }
 
   private Process start(Integer maxToKeep, Double hours) {
+    return start(io, maxToKeep, hours);
+  }
+
+  private Process start(FileIO io, Integer maxToKeep, Double hours) {
     Graph graph = new Graph();
     Variables.variable(graph, "w", Tensor.ofFloats(Shape.of(2), 1, 2));
     Variables.globalVariablesInitializer(graph);
@@ -183,6 +189,62 @@ class RetentionTest {
     assertThat(state().modelCheckpointPath()).isEqualTo("run/model.ckpt-1");
     Process restarted = start(1, null);
     restarted.saver().restore(restarted.session(), state().modelCheckpointPath());
+  }
+
+  @Test
+  void aCrashBetweenTheStateFileAndTheDeletionsIsFinishedByTheNextSaveAndOnlyThat() throws Exception {
+    Process p = start(1, 1.0);
+    for (long step = 1; step <= 4; step++) { // every 25 minutes: step 3 (75 min) is preserved, the first past the 1-hour window
+      tick(25 * 60);
+      p.save(step);
+    }
+    DyingFileIO<InMemoryFileIO> dying = new DyingFileIO<>(io, "run/checkpoint"::equals);
+    tick(25 * 60);
+    start(dying, 1, 1.0).save(5); // sweeps step 4, then dies at its first delete
+
+    assertThat(dying.dead()).isTrue();
+    assertThat(state().allModelCheckpointPaths()).containsExactly("run/model.ckpt-5");
+    assertThat(stepsOnDisk()).containsExactly(3L, 4L, 5L);
+    assertThat(io.allFiles()).contains("run/.checkpoint.pending-deletions");
+
+    List<String> before = io.allFiles();
+    tick(60);
+    start(1, 1.0).save(6); // step 5 (125 min) is preserved: past the window that opened at 120 min
+    List<String> removed = before.stream().filter(f -> !io.allFiles().contains(f)).toList();
+    assertThat(removed).containsExactlyInAnyOrder("run/.checkpoint.pending-deletions", "run/model.ckpt-4.index",
+        "run/model.ckpt-4.data-00000-of-00001", "run/model.ckpt-4.meta");
+    assertThat(stepsOnDisk()).containsExactly(3L, 5L, 6L);
+  }
+
+  @Test
+  void aCrashBeforeTheStateFileKeepsTheRecordedCheckpointsItStillLists() throws Exception {
+    Process p = start(2, null);
+    p.save(1);
+    p.save(2);
+    io.failRenamesWhen("run/checkpoint"::equals);
+    assertThatThrownBy(() -> p.save(3)).isInstanceOf(SaverException.class);
+    io.failRenamesWhen(target -> false);
+    assertThat(io.allFiles()).contains("run/.checkpoint.pending-deletions"); // names step 1, still listed
+
+    start(5, null).save(4);
+
+    assertThat(stepsOnDisk()).containsExactly(1L, 2L, 3L, 4L);
+    assertThat(io.allFiles()).doesNotContain("run/.checkpoint.pending-deletions");
+  }
+
+  @Test
+  void aCrashWhileWritingTheRecordLeavesThePreviousStateIntact() throws Exception {
+    Process p = start(1, null);
+    p.save(1);
+    byte[] stateBefore = io.contents("run/checkpoint");
+    io.failRenamesWhen(target -> target.endsWith(".pending-deletions"));
+
+    assertThatThrownBy(() -> p.save(2)).isInstanceOf(SaverException.class).hasMessageContaining("run/.checkpoint.pending-deletions");
+
+    io.failRenamesWhen(target -> false);
+    assertThat(io.contents("run/checkpoint")).isEqualTo(stateBefore);
+    assertThat(io.allFiles()).noneMatch(f -> f.contains("pending-deletions"));
+    assertThat(stepsOnDisk()).containsExactly(1L, 2L); // step 2 was never committed: the next save of step 2 replaces it
   }
 
   @Test

@@ -15,7 +15,8 @@ import picocli.CommandLine.Spec;
     name = "retain",
     mixinStandardHelpOptions = true,
     description = "Apply max_to_keep and keep-every-N-hours to a checkpoint directory, as a Saver would have: the state file is "
-        + "rewritten first, then exactly the swept checkpoints' files are deleted. Files the state file does not list are never touched.")
+        + "rewritten first, then exactly the swept checkpoints' files are deleted. Files the state file does not list are never touched, "
+        + "except the checkpoints a crashed sweep recorded in .checkpoint.pending-deletions, which are deleted first.")
 final class RetainCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -29,7 +30,7 @@ final class RetainCommand implements Callable<Integer> {
       description = "Also keep one checkpoint every H hours (counted from the state file's last_preserved_timestamp).")
   Double keepHours;
 
-  @Option(names = "--dry-run", description = "Print what would be kept, preserved and deleted, and change nothing.")
+  @Option(names = "--dry-run", description = "Print what would be kept, preserved and deleted (and pending from a crashed sweep), and change nothing.")
   boolean dryRun;
 
   @Override
@@ -40,6 +41,7 @@ final class RetainCommand implements Callable<Integer> {
       result.kept().forEach(p -> out.println("keep     " + p));
       result.preserved().forEach(p -> out.println("preserve " + p));
       result.deleted().forEach(p -> out.println("delete   " + p));
+      result.pending().forEach(p -> out.println("pending  " + p));
     }
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("directory", result.directory());
@@ -47,6 +49,7 @@ final class RetainCommand implements Callable<Integer> {
     summary.put("kept", result.kept());
     summary.put("preserved", result.preserved());
     summary.put("deleted", result.deleted());
+    summary.put("pending", result.pending());
     summary.put("files_deleted", result.deletedFiles().size());
     out.println(Json.write(summary));
     return 0;
