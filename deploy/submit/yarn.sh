@@ -4,7 +4,7 @@
 # Environment: SPARK_HOME, HADOOP_CONF_DIR (the cluster), SPARKPOINT_SUBMIT_OPTS (extra spark-submit options,
 # e.g. "--queue ml --num-executors 8 --executor-cores 4 --executor-memory 8g").
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
-: "${HADOOP_CONF_DIR:?set HADOOP_CONF_DIR to the cluster's Hadoop configuration}"
+: "${HADOOP_CONF_DIR:?set HADOOP_CONF_DIR to the directory of the Hadoop configuration files of the cluster}"
 # shellcheck disable=SC2086
 exec "$SPARK_HOME/bin/spark-submit" --master yarn --deploy-mode cluster --class "$main" \
   --conf "spark.driver.extraJavaOptions=$opens" --conf "spark.executor.extraJavaOptions=$opens" \

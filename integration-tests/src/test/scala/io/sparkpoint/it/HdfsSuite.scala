@@ -5,7 +5,6 @@ import java.nio.file.{Files, Paths}
 
 import scala.jdk.CollectionConverters._
 
-import org.apache.hadoop.conf.Configuration
 import org.apache.hadoop.fs.Path
 import org.apache.hadoop.hdfs.MiniDFSCluster
 import org.apache.spark.sql.SparkSession
@@ -28,14 +27,9 @@ class HdfsSuite extends AnyFunSuite with Matchers with BeforeAndAfterAll {
   private val local = HadoopFileIO.withDefaults()
 
   override def beforeAll(): Unit = {
-    val conf = new Configuration()
-    val base = Files.createTempDirectory("minidfs")
-    conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, base.toString)
-    cluster = new MiniDFSCluster.Builder(conf, base.toFile).numDataNodes(1).build()
-    cluster.waitActive()
+    cluster = MiniDfs.start(dataNodes = 1)
     io = new HadoopFileIO(cluster.getConfiguration(0))
-    root = cluster.getFileSystem.getUri.toString + "/sparkpoint"
-    cluster.getFileSystem.mkdirs(new Path(root))
+    root = MiniDfs.root(cluster)
   }
 
   override def afterAll(): Unit = if (cluster != null) cluster.shutdown()

@@ -10,7 +10,6 @@ import scala.concurrent.ExecutionContext.Implicits.global
 import scala.concurrent.duration._
 import scala.jdk.CollectionConverters._
 
-import org.apache.hadoop.conf.Configuration
 import org.apache.hadoop.fs.{Path => HPath}
 import org.apache.hadoop.hdfs.MiniDFSCluster
 import org.apache.spark.sql.{Row, RowFactory, SparkSession}
@@ -57,14 +56,9 @@ class SparkTrainingSuite extends AnyFunSuite with Matchers with BeforeAndAfterAl
   }
 
   override def beforeAll(): Unit = {
-    val conf = new Configuration()
-    val base = Files.createTempDirectory("minidfs-train")
-    conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, base.toString)
-    cluster = new MiniDFSCluster.Builder(conf, base.toFile).numDataNodes(3).build()
-    cluster.waitActive()
+    cluster = MiniDfs.start(dataNodes = 3)
     io = new HadoopFileIO(cluster.getConfiguration(0))
-    root = cluster.getFileSystem.getUri.toString + "/sparkpoint"
-    cluster.getFileSystem.mkdirs(new HPath(root))
+    root = MiniDfs.root(cluster)
 
     Files.createDirectories(Paths.get(sys.env.getOrElse("SPARK_HOME", "target/spark-home")).resolve("jars"))
     spark = SparkSession.builder().master("local-cluster[2,1,1024]").appName("SparkTrainingSuite")

@@ -18,7 +18,26 @@ public final class SparkpointCli implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
-    System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    int code = execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+    if (System.getProperty(YARN_CLUSTER_APP_ID) != null) {
+      // YARN cluster mode: the ApplicationMaster reports the application's final status from how main ends,
+      // and takes any System.exit, even exit(0), for a failure. So return on success and throw otherwise.
+      if (code != 0) {
+        throw new CommandFailedException(code);
+      }
+      return;
+    }
+    System.exit(code);
+  }
+
+  /** Set by Spark's ApplicationMaster in YARN cluster mode, where the driver runs inside it. */
+  static final String YARN_CLUSTER_APP_ID = "spark.yarn.app.id";
+
+  /** How main fails under YARN cluster mode; the message the command printed went to the driver's stderr. */
+  static final class CommandFailedException extends RuntimeException {
+    CommandFailedException(int code) {
+      super("sparkpoint exited with code " + code + " (" + (code == 2 ? "bad usage" : "failure") + "); its message is in the driver's stderr");
+    }
   }
 
   /** Runs the CLI and returns its exit code, without exiting. */
