@@ -18,9 +18,10 @@ import java.util.Map;
 
 /**
  * The chief's side of a data-parallel step: it owns every variable (weights, optimizer slots,
- * global step), applies averaged gradients by running the train op of
- * {@link TrainOpSplit#chiefMetaGraph()} with the gradients fed, and hands out the values the
- * replicas and the checkpoint need. Not thread-safe.
+ * global step, batch-norm moving averages), sets the state variables to the replicas' mean values
+ * and applies averaged gradients by running the train op of {@link TrainOpSplit#chiefMetaGraph()}
+ * with the gradients fed, and hands out the values the replicas and the checkpoint need. Its graph
+ * never runs the state updates themselves. Not thread-safe.
  */
 public final class Chief {
   private final TrainOpSplit split;
@@ -50,8 +51,27 @@ public final class Chief {
     Saver.fromSaverDef(graph, saverDef).restore(session, prefix);
   }
 
-  /** One update: feeds the averaged gradients (in {@link TrainOpSplit#gradients()} order) and runs the train op. */
+  /** One update of a split without state updates: {@link #apply(List, List)} with no state values. */
   public void apply(List<Tensor> gradients) {
+    apply(gradients, List.of());
+  }
+
+  /**
+   * One update: sets each state variable to its mean value (in {@link TrainOpSplit#stateVariables()}
+   * order), then feeds the averaged gradients (in {@link TrainOpSplit#gradients()} order) and runs
+   * the train op.
+   *
+   * @throws IllegalArgumentException when the number of state values is not the split's
+   */
+  public void apply(List<Tensor> gradients, List<Tensor> state) {
+    List<String> variables = split.stateVariables();
+    if (state.size() != variables.size()) {
+      throw new IllegalArgumentException("Cannot apply a step with " + state.size() + " state values: the train op's state updates write "
+          + variables.size() + " variables " + variables);
+    }
+    for (int i = 0; i < state.size(); i++) {
+      session.variables().assign(variables.get(i), state.get(i));
+    }
     Map<String, Tensor> feeds = new LinkedHashMap<>();
     for (int i = 0; i < gradients.size(); i++) {
       feeds.put(split.feed(i), gradients.get(i));

@@ -13,40 +13,54 @@ import java.util.List;
 /**
  * Replicas' gradients summed for an average over a global batch: each replica adds its slice's
  * gradients weighted by the slice's example count, so that {@link #mean()} is the gradient of the
- * batch's mean loss, as one process would compute it. Sums are kept in float64 whatever the
- * gradients' dtype. Merging is elementwise; merge in a fixed order for bit-reproducible results.
+ * batch's mean loss, as one process would compute it. The values replicas' state updates wrote
+ * (batch-norm moving averages) are summed the same way, so {@link #stateMean()} is their
+ * example-weighted mean. Sums are kept in float64 whatever the tensors' dtype. Merging is
+ * elementwise; merge in a fixed order for bit-reproducible results.
  */
 public final class GradientSum implements Serializable {
-  private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 2L;
 
   private long examples;
   private double lossSum;
+  /** How many of the tensors are gradients; the state values follow them. */
+  private final int gradients;
   private final double[][] sums;
   private final long[][] shapes;
   private final DType[] dtypes;
 
-  private GradientSum(int gradients) {
-    sums = new double[gradients][];
-    shapes = new long[gradients][];
-    dtypes = new DType[gradients];
+  private GradientSum(int gradients, int state) {
+    this.gradients = gradients;
+    sums = new double[gradients + state][];
+    shapes = new long[gradients + state][];
+    dtypes = new DType[gradients + state];
   }
 
   /** A sum of nothing, for {@code gradients} gradient tensors. */
   public static GradientSum empty(int gradients) {
-    return new GradientSum(gradients);
+    return new GradientSum(gradients, 0);
+  }
+
+  /** A sum of nothing, for {@code gradients} gradient tensors and {@code state} state values. */
+  public static GradientSum empty(int gradients, int state) {
+    return new GradientSum(gradients, state);
   }
 
   /**
-   * Adds a slice of {@code count} examples whose mean-loss gradients and loss are {@code result}.
+   * Adds a slice of {@code count} examples whose mean-loss gradients, state values and loss are
+   * {@code result}.
    *
-   * @throws IllegalArgumentException for a gradient that is not float32 or float64, or whose shape
-   *     differs from what was added before
+   * @throws IllegalArgumentException for a tensor that is not float32 or float64, or whose shape
+   *     differs from what was added before, or a result with another number of state values
    */
   public GradientSum add(long count, Replica.Result result) {
+    if (result.state().size() != sums.length - gradients) {
+      throw new IllegalArgumentException("Cannot add " + result.state().size() + " state values to a sum of " + (sums.length - gradients));
+    }
     for (int i = 0; i < sums.length; i++) {
-      Tensor gradient = result.gradients().get(i);
+      Tensor gradient = i < gradients ? result.gradients().get(i) : result.state().get(i - gradients);
       if (gradient.dtype() != DType.FLOAT && gradient.dtype() != DType.DOUBLE) {
-        throw new IllegalArgumentException("Cannot average gradient " + i + ": its dtype is " + gradient.dtype().pythonName()
+        throw new IllegalArgumentException("Cannot average " + label(i) + ": its dtype is " + gradient.dtype().pythonName()
             + ", expected float32 or float64");
       }
       double[] sum = slot(i, gradient.dtype(), gradient.shape().dims());
@@ -68,8 +82,9 @@ public final class GradientSum implements Serializable {
 
   /** Adds another sum into this one; returns this. */
   public GradientSum merge(GradientSum other) {
-    if (other.sums.length != sums.length) {
-      throw new IllegalArgumentException("Cannot merge sums of " + other.sums.length + " and " + sums.length + " gradients");
+    if (other.gradients != gradients || other.sums.length != sums.length) {
+      throw new IllegalArgumentException("Cannot merge sums of " + other.gradients + " and " + gradients + " gradients, "
+          + (other.sums.length - other.gradients) + " and " + (sums.length - gradients) + " state values");
     }
     for (int i = 0; i < sums.length; i++) {
       if (other.sums[i] == null) {
@@ -91,10 +106,14 @@ public final class GradientSum implements Serializable {
       shapes[i] = shape.clone();
       sums[i] = new double[Math.toIntExact(Shape.of(shape).numElements())];
     } else if (!Arrays.equals(shapes[i], shape) || dtypes[i] != dtype) {
-      throw new IllegalArgumentException("Cannot add gradient " + i + " of " + dtype.pythonName() + " " + Arrays.toString(shape)
+      throw new IllegalArgumentException("Cannot add " + label(i) + " of " + dtype.pythonName() + " " + Arrays.toString(shape)
           + " to a sum of " + dtypes[i].pythonName() + " " + Arrays.toString(shapes[i]));
     }
     return sums[i];
+  }
+
+  private String label(int i) {
+    return i < gradients ? "gradient " + i : "state value " + (i - gradients);
   }
 
   public long examples() {
@@ -112,11 +131,24 @@ public final class GradientSum implements Serializable {
    * @throws IllegalStateException when nothing was added
    */
   public List<Tensor> mean() {
+    return means(0, gradients);
+  }
+
+  /**
+   * The state values' example-weighted means, in their dtypes.
+   *
+   * @throws IllegalStateException when nothing was added
+   */
+  public List<Tensor> stateMean() {
+    return means(gradients, sums.length);
+  }
+
+  private List<Tensor> means(int from, int to) {
     if (examples == 0) {
       throw new IllegalStateException("No examples were added: the batch is empty");
     }
     List<Tensor> out = new ArrayList<>();
-    for (int i = 0; i < sums.length; i++) {
+    for (int i = from; i < to; i++) {
       double[] sum = sums[i];
       if (dtypes[i] == DType.FLOAT) {
         float[] mean = new float[sum.length];

@@ -28,6 +28,16 @@ import java.util.TreeMap;
  * inputs replaced by a placeholder ({@code sparkpoint/gradient_K}) and the Apply ops' control
  * inputs removed (they only wait for the gradients), so that the train op runs from the fed
  * gradients alone. Sparse updates ({@code SparseApply*}) are not split yet.
+ *
+ * <p>Other variable writes the train op runs that need the batch, or that the chief's graph no
+ * longer runs, are <em>replica state updates</em> ({@link #stateUpdates()}): batch-norm moving
+ * averages, typically control inputs of the gradients or the Apply ops
+ * ({@code with tf.control_dependencies(update_ops): opt.minimize(loss)}). Replicas run them with
+ * their gradients and return the written variables' new values; the chief sets each variable to
+ * their example-weighted mean, and its graph does not run them (see {@link StateUpdates}). A moving
+ * mean of batch means then equals one process's on the global batch; a moving variance becomes the
+ * mean of the replicas' batch variances (as with TF's MirroredStrategy without synchronized batch
+ * norm), which leaves out the spread of the replicas' batch means.
  */
 public final class TrainOpSplit {
   /** The prefix of the chief graph's gradient placeholders. */
@@ -38,20 +48,27 @@ public final class TrainOpSplit {
   /** One update: the Apply op, and which gradient (an index into {@link #gradients()}) it consumes. */
   public record Update(String applyOp, String opType, int gradient) {}
 
+  /** A replica state update: the write op replicas run, and the variable (store name) it writes. */
+  public record StateUpdate(String op, String opType, String variable) {}
+
   private final String trainOp;
   private final String loss;
   private final List<Update> updates;
   private final List<String> gradients;
   private final List<String> replicaVariables;
   private final List<String> replicaVariableOps;
+  private final List<StateUpdate> stateUpdates;
+  private final List<String> stateVariables;
   private final MetaGraphDef chiefMeta;
 
-  private TrainOpSplit(String trainOp, String loss, List<Update> updates, List<String> gradients, List<String> replicaVariableOps,
-      List<String> replicaVariables, MetaGraphDef chiefMeta) {
+  private TrainOpSplit(String trainOp, String loss, List<Update> updates, List<String> gradients, List<StateUpdate> stateUpdates,
+      List<String> replicaVariableOps, List<String> replicaVariables, MetaGraphDef chiefMeta) {
     this.trainOp = trainOp;
     this.loss = loss;
     this.updates = List.copyOf(updates);
     this.gradients = List.copyOf(gradients);
+    this.stateUpdates = List.copyOf(stateUpdates);
+    this.stateVariables = stateUpdates.stream().map(StateUpdate::variable).distinct().toList();
     this.replicaVariableOps = List.copyOf(replicaVariableOps);
     this.replicaVariables = List.copyOf(replicaVariables);
     this.chiefMeta = chiefMeta;
@@ -61,8 +78,9 @@ public final class TrainOpSplit {
    * @param trainOp the op one training step runs (a NoOp grouping the updates, or an update itself)
    * @param loss the loss tensor ({@code op:port} or {@code op})
    * @throws IllegalArgumentException when the train op or the loss is not in the graph, the train op
-   *     runs no Apply op, an Apply op is sparse or unknown, or the updates need a placeholder besides
-   *     the gradients (for example batch-norm moving averages grouped into the train op)
+   *     runs no Apply op, an Apply op is sparse or unknown, a replica state update cannot be averaged
+   *     (a sparse or sliced write, an integer variable, a variable the chief also writes), or the
+   *     chief would still need a placeholder (an op other than a variable write reading the batch)
    */
   public static TrainOpSplit of(MetaGraphDef meta, String trainOp, String loss) {
     GraphDef graph = meta.getGraphDef();
@@ -76,7 +94,8 @@ public final class TrainOpSplit {
       throw new IllegalArgumentException("Cannot find the loss tensor '" + loss + "' in the graph; name it with --loss");
     }
     TreeMap<String, NodeDef> applies = new TreeMap<>();
-    for (String name : reachable(nodes, List.of(trainOp), true)) {
+    Set<String> trainRuns = reachable(nodes, List.of(trainOp), true);
+    for (String name : trainRuns) {
       NodeDef node = nodes.get(name);
       if (isUpdate(node.getOp())) {
         applies.put(name, node);
@@ -112,40 +131,40 @@ public final class TrainOpSplit {
     for (int i = 0; i < gradients.size(); i++) {
       rewritten.put(FEED_PREFIX + i, placeholder(FEED_PREFIX + i, dtypeOfGradient(updates, applies, i)));
     }
+    StateUpdates state = StateUpdates.find(trainOp, nodes, trainRuns, applies.values(), rewritten);
+    rewritten = state.chiefNodes();
     List<String> replicaOps = new ArrayList<>();
     List<String> replicaNames = new ArrayList<>();
     List<String> roots = new ArrayList<>();
     gradients.forEach(g -> roots.add(opName(g)));
     roots.add(lossOp);
+    state.updates().forEach(u -> roots.add(u.op()));
     for (String name : reachable(nodes, roots, true)) {
       NodeDef node = nodes.get(name);
-      if (VARIABLE_OPS.contains(node.getOp())) {
+      if (isVariable(node.getOp())) {
         replicaOps.add(name);
         replicaNames.add(VariableKernels.variableName(node));
       }
     }
     Set<String> chiefRuns = reachable(rewritten, List.of(trainOp), true);
     for (String name : chiefRuns) {
-      NodeDef node = rewritten.get(name);
-      if (PLACEHOLDER_OPS.contains(node.getOp()) && !name.startsWith(FEED_PREFIX)) {
+      if (isPlaceholder(rewritten.get(name).getOp()) && !name.startsWith(FEED_PREFIX)) {
         throw new IllegalArgumentException("Cannot split train op '" + trainOp + "': besides the gradients, " + needing(rewritten, chiefRuns, name)
-            + " needs placeholder '" + name + "' (for example batch-norm moving averages or sparse ScatterSub updates grouped into the train op); "
-            + "data-parallel training averages only the gradients of Apply ops, so such graphs are not supported yet");
+            + " needs placeholder '" + name + "', which only replicas are fed; sync mode moves the gradients and variable writes (such as "
+            + "batch-norm moving averages) to the replicas, but not other ops reading the batch, so it refuses this graph");
       }
     }
     GraphDef chiefGraph = graph.toBuilder().clearNode().addAllNode(rewritten.values()).build();
     MetaGraphDef chiefMeta = meta.toBuilder().setGraphDef(chiefGraph).build();
-    return new TrainOpSplit(trainOp, tensorName(loss), updates, gradients, replicaOps, replicaNames, chiefMeta);
+    return new TrainOpSplit(trainOp, tensorName(loss), updates, gradients, state.updates(), replicaOps, replicaNames, chiefMeta);
   }
 
-  /** The first update (a variable-writing op) the chief runs that reads {@code placeholder}, for the refusal's message. */
+  /** The first op the chief runs, other than a NoOp, that needs {@code placeholder}, for the refusal's message. */
   private static String needing(Map<String, NodeDef> nodes, Set<String> chiefRuns, String placeholder) {
     for (String name : chiefRuns) {
       String op = nodes.get(name).getOp();
-      boolean writes = isUpdate(op) || op.startsWith("Assign") || op.startsWith("ResourceScatter")
-          || op.startsWith("Scatter") && !op.equals("ScatterNd");
-      if (writes && reachable(nodes, List.of(name), true).contains(placeholder)) {
-        return "update '" + name + "' (" + op + ")";
+      if (!op.equals("NoOp") && reachable(nodes, List.of(name), true).contains(placeholder)) {
+        return "op '" + name + "' (" + op + ")";
       }
     }
     return "the train op";
@@ -162,6 +181,14 @@ public final class TrainOpSplit {
 
   private static NodeDef placeholder(String name, AttrValue dtype) {
     return NodeDef.newBuilder().setName(name).setOp("Placeholder").putAttr("dtype", dtype).build();
+  }
+
+  static boolean isPlaceholder(String op) {
+    return PLACEHOLDER_OPS.contains(op);
+  }
+
+  static boolean isVariable(String op) {
+    return VARIABLE_OPS.contains(op);
   }
 
   private static boolean isUpdate(String op) {
@@ -244,7 +271,17 @@ public final class TrainOpSplit {
     return FEED_PREFIX + gradient + ":0";
   }
 
-  /** The variable nodes the gradients and the loss read (what replicas need each step), by node name. */
+  /** The variable writes replicas run besides the gradients, in graph order (see the class comment). */
+  public List<StateUpdate> stateUpdates() {
+    return stateUpdates;
+  }
+
+  /** The variables the state updates write (store names, distinct, in update order): what replicas return and the chief averages. */
+  public List<String> stateVariables() {
+    return stateVariables;
+  }
+
+  /** The variable nodes the gradients, the loss and the state updates read (what replicas need each step), by node name. */
   public List<String> replicaVariableOps() {
     return replicaVariableOps;
   }

@@ -83,8 +83,10 @@ class TrainOpSplitRefusalTest {
             + "data-parallel training averages dense gradients only, sparse ones are not supported yet");
   }
 
+  private static final String REPLICAS_AVERAGE = ", so replicas run it and the chief sets the variable to the mean of their values, but ";
+
   @Test
-  void tf1SparseGradientDescentAScatterSubOfTheLookedUpRowsIsRefusedNamingItAndAPlaceholderItReads() {
+  void tf1SparseGradientDescentAScatterSubOfTheLookedUpRowsIsRefusedNamingItAndItsVariable() {
     Output embedding = Variables.variable(graph, "emb", Tensor.ofFloats(Shape.of(4, 2), new float[8]));
     Output values = floats("Mul", "emb_update/mul", graph.opBuilder("Identity", "gradients/emb_values").addInput(x).setAttr("T", DType.FLOAT)
         .build().output(0), lr);
@@ -93,26 +95,72 @@ class TrainOpSplitRefusalTest {
     MetaGraphDef meta = trainingWith(scatter);
 
     assertThatThrownBy(() -> TrainOpSplit.of(meta, "train", "loss"))
-        .hasMessageStartingWith("Cannot split train op 'train': besides the gradients, update 'update_emb' (ScatterSub) needs placeholder '")
-        .hasMessageMatching(".* needs placeholder '(x|ids)' .*")
-        .hasMessageContaining("data-parallel training averages only the gradients of Apply ops");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("Cannot split train op 'train': update 'update_emb' (ScatterSub) writes variable 'emb' from the batch (it reads placeholder 'x')"
+            + REPLICAS_AVERAGE + "it writes only part of the variable (a sparse or sliced write), and only whole variables can be averaged; "
+            + "sync mode refuses it");
   }
 
   @Test
-  void aMovingAverageUpdateReadingTheInputIsRefusedNamingTheUpdateAndThePlaceholder() {
-    Output movingMean = Variables.variable(graph, "bn/moving_mean", Tensor.ofFloats(Shape.of(2), 0, 0));
-    Output batchMean = floats("Mean", "bn/moments/mean", x, graph.constant("bn/moments/axis", Tensor.ofInts(Shape.of(1), 0)));
-    Output delta = floats("Mul", "bn/AssignMovingAvg/mul", floats("Sub", "bn/AssignMovingAvg/sub", movingMean, batchMean),
-        graph.constant("bn/AssignMovingAvg/decay", Tensor.scalar(0.01f)));
-    Operation assign = graph.opBuilder("AssignSub", "bn/AssignMovingAvg").addInput(movingMean.op().inputs().get(0)).addInput(delta)
-        .setAttr("T", DType.FLOAT).build();
-    MetaGraphDef meta = trainingWith(assign);
+  void aBatchDependentWriteOfAnIntegerVariableIsRefusedNamingItAndItsDtype() {
+    Output seen = Variables.variable(graph, "examples_seen", Tensor.scalar(0L));
+    Output size = graph.opBuilder("Size", "batch_size").addInput(x).setAttr("T", DType.FLOAT).setAttr("out_type", DType.INT64).build().output(0);
+    Operation count = graph.opBuilder("AssignAdd", "count_examples").addInput(seen.op().inputs().get(0)).addInput(size).setAttr("T", DType.INT64)
+        .build();
+    MetaGraphDef meta = trainingWith(count);
 
     assertThatThrownBy(() -> TrainOpSplit.of(meta, "train", "loss"))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("Cannot split train op 'train': besides the gradients, update 'bn/AssignMovingAvg' (AssignSub) needs placeholder 'x' "
-            + "(for example batch-norm moving averages or sparse ScatterSub updates grouped into the train op); "
-            + "data-parallel training averages only the gradients of Apply ops, so such graphs are not supported yet");
+        .hasMessage("Cannot split train op 'train': update 'count_examples' (AssignAdd) writes variable 'examples_seen' from the batch "
+            + "(it reads placeholder 'x')" + REPLICAS_AVERAGE + "the variable is int64, and only float32 and float64 values can be averaged; "
+            + "sync mode refuses it");
+  }
+
+  @Test
+  void aWriteOfAVariableAnApplyOpAlsoUpdatesIsRefusedNamingBoth() {
+    Output mean = floats("Mean", "x_mean", x, graph.constant("x_mean/axis", Tensor.ofInts(Shape.of(1), 0)));
+    Operation reset = graph.opBuilder("Assign", "reset_w").addInput(graph.operation("w").output(0)).addInput(mean).setAttr("T", DType.FLOAT)
+        .build();
+    MetaGraphDef meta = trainingWith(reset);
+
+    assertThatThrownBy(() -> TrainOpSplit.of(meta, "train", "loss"))
+        .hasMessage("Cannot split train op 'train': update 'reset_w' (Assign) writes variable 'w' from the batch (it reads placeholder 'x')"
+            + REPLICAS_AVERAGE + "'update_w' (ApplyGradientDescent), which the chief runs, writes the same variable; sync mode refuses it");
+  }
+
+  @Test
+  void aTrainOpThatIsItselfABatchDependentWriteIsRefusedSuggestingAGroup() {
+    Output movingMean = Variables.variable(graph, "moving_mean", Tensor.ofFloats(Shape.of(2), 0, 0));
+    Output batchMean = floats("Mean", "batch_mean", x, graph.constant("batch_mean/axis", Tensor.ofInts(Shape.of(1), 0)));
+    graph.opBuilder("AssignSub", "train").addInput(movingMean.op().inputs().get(0)).addInput(batchMean).setAttr("T", DType.FLOAT)
+        .addControlInput(denseUpdate).build();
+    MetaGraphDef meta = MetaGraphDef.newBuilder().setGraphDef(graph.toGraphDef()).build();
+
+    assertThatThrownBy(() -> TrainOpSplit.of(meta, "train", "loss"))
+        .hasMessage("Cannot split train op 'train': update 'train' (AssignSub) writes variable 'moving_mean' from the batch (it reads placeholder 'x')"
+            + REPLICAS_AVERAGE + "it is the train op itself, which the chief runs; sync mode refuses it; make the train op a NoOp grouping it with "
+            + "the optimizer's update (tf.group)");
+  }
+
+  @Test
+  void aWriteThroughSomethingOtherThanAVariableIsRefusedNamingIt() {
+    Output notAVariable = graph.constant("not_a_variable", Tensor.ofFloats(Shape.of(2), 0, 0));
+    Operation write = graph.opBuilder("AssignSub", "odd_update").addInput(notAVariable).addInput(x).setAttr("T", DType.FLOAT).build();
+    MetaGraphDef meta = trainingWith(write);
+
+    assertThatThrownBy(() -> TrainOpSplit.of(meta, "train", "loss"))
+        .hasMessage("Cannot split train op 'train': update 'odd_update' (AssignSub) writes through 'not_a_variable', which is not a VariableV2 "
+            + "or VarHandleOp, so the chief cannot tell which variable to set to the replicas' mean; sync mode refuses it");
+  }
+
+  @Test
+  void anOpOtherThanAWriteThatReadsTheBatchForTheChiefIsRefusedNamingItAndThePlaceholder() {
+    Operation check = graph.opBuilder("Identity", "check_inputs").addInput(x).setAttr("T", DType.FLOAT).build();
+    MetaGraphDef meta = trainingWith(check);
+
+    assertThatThrownBy(() -> TrainOpSplit.of(meta, "train", "loss"))
+        .hasMessage("Cannot split train op 'train': besides the gradients, op 'check_inputs' (Identity) needs placeholder 'x', which only "
+            + "replicas are fed; sync mode moves the gradients and variable writes (such as batch-norm moving averages) to the replicas, "
+            + "but not other ops reading the batch, so it refuses this graph");
   }
 
   @Test

@@ -20,7 +20,10 @@ final class ExampleBlock implements Serializable {
   private final long[] indices;
   /** Per feed: float[], double[], int[] or long[], {@code width} values per example. */
   private final Object[] values;
-  /** This block's examples in the order of the current epoch's permutation: their positions and their local indices. */
+  /**
+   * This block's examples in the order of the current epoch's permutation: their positions and their local indices. Null until
+   * computed, also after deserialization (a block Spark read back from disk), where orderEpoch is 0, not -1.
+   */
   private transient long orderEpoch = -1;
   private transient int[] sortedPositions;
   private transient int[] sortedLocal;
@@ -81,7 +84,7 @@ final class ExampleBlock implements Serializable {
    * in permutation order.
    */
   synchronized int[] slice(long epoch, int[] inversePermutation, long from, long to) {
-    if (orderEpoch != epoch) {
+    if (sortedPositions == null || orderEpoch != epoch) {
       Integer[] order = new Integer[indices.length];
       for (int i = 0; i < order.length; i++) {
         order[i] = i;

@@ -141,6 +141,7 @@ final class FeedResolver {
     Deque<String> todo = new ArrayDeque<>();
     split.gradients().forEach(g -> todo.push(g.substring(0, g.lastIndexOf(':'))));
     todo.push(split.loss().substring(0, split.loss().lastIndexOf(':')));
+    split.stateUpdates().forEach(u -> todo.push(u.op()));
     while (!todo.isEmpty()) {
       String name = todo.pop();
       NodeDef node = nodes.get(name);

@@ -22,7 +22,7 @@ final class GradientTree {
 
   private GradientTree() {}
 
-  static GradientSum sum(JavaPairRDD<Integer, GradientSum> parts, int gradients, int direct) {
+  static GradientSum sum(JavaPairRDD<Integer, GradientSum> parts, int gradients, int state, int direct) {
     int partitions = parts.getNumPartitions();
     List<Tuple2<Integer, GradientSum>> collected;
     if (partitions <= direct) {
@@ -34,13 +34,13 @@ final class GradientTree {
         List<Tuple2<Integer, GradientSum>> members = new ArrayList<>();
         group._2().forEach(members::add);
         members.sort(Comparator.comparing(Tuple2::_1));
-        GradientSum sum = GradientSum.empty(gradients);
+        GradientSum sum = GradientSum.empty(gradients, state);
         members.forEach(m -> sum.merge(m._2()));
         return new Tuple2<>(group._1(), sum);
       }).collect());
     }
     collected.sort(Comparator.comparing(Tuple2::_1));
-    GradientSum total = GradientSum.empty(gradients);
+    GradientSum total = GradientSum.empty(gradients, state);
     collected.forEach(p -> total.merge(p._2()));
     return total;
   }

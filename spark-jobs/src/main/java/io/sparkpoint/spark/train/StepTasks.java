@@ -20,11 +20,11 @@ import scala.Tuple2;
 final class StepTasks {
   private StepTasks() {}
 
-  /** Sync mode: the partition's share of step {@code step}'s batch, as a gradient sum weighted by example count. */
+  /** Sync mode: the partition's share of step {@code step}'s batch, as a gradient (and state value) sum weighted by example count. */
   static Iterator<Tuple2<Integer, GradientSum>> gradients(Broadcast<TrainContext> contextBroadcast, Broadcast<VariableValues> variables, long step,
       int partition, Iterator<ExampleBlock> blocks) {
     TrainContext context = contextBroadcast.value();
-    GradientSum sum = GradientSum.empty(context.split().gradients().size());
+    GradientSum sum = GradientSum.empty(context.split().gradients().size(), context.split().stateVariables().size());
     while (blocks.hasNext()) {
       ExampleBlock block = blocks.next();
       int[] slice = BatchOrder.slice(context, block, step);

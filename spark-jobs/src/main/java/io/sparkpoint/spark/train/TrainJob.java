@@ -197,15 +197,18 @@ public final class TrainJob {
     chief.assign(restored);
   }
 
-  /** One synchronous step: gradients of every partition's slice, merged in partition order, applied once. Returns (examples, loss). */
+  /**
+   * One synchronous step: gradients (and state values) of every partition's slice, merged in partition order, applied once. Returns
+   * (examples, loss).
+   */
   private static Tuple2<Long, Double> syncStep(JavaSparkContext jsc, Broadcast<TrainContext> context, JavaRDD<ExampleBlock> blocks, Chief chief,
       TrainOpSplit split, long step) {
     Broadcast<VariableValues> variables = jsc.broadcast(new VariableValues(step, chief.read(split.replicaVariables())));
     try {
       JavaPairRDD<Integer, GradientSum> parts = blocks.mapPartitionsWithIndex((index, it) -> StepTasks.gradients(context, variables, step, index, it),
           true).mapToPair(p -> p);
-      GradientSum sum = GradientTree.sum(parts, split.gradients().size(), GradientTree.DIRECT);
-      chief.apply(sum.mean());
+      GradientSum sum = GradientTree.sum(parts, split.gradients().size(), split.stateVariables().size(), GradientTree.DIRECT);
+      chief.apply(sum.mean(), sum.stateMean());
       return new Tuple2<>(sum.examples(), sum.meanLoss());
     } finally {
       variables.unpersist(false);

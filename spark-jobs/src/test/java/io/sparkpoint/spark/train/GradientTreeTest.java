@@ -48,9 +48,9 @@ class GradientTreeTest {
   @Test
   void aTreeOverManyPartitionsGivesTheSameBitsOnEveryRunAndTheFlatSumToRounding() {
     JavaPairRDD<Integer, GradientSum> parts = parts(40);
-    GradientSum tree = GradientTree.sum(parts, 1, 4);
-    GradientSum again = GradientTree.sum(parts(40).repartition(7).mapToPair(t -> t).coalesce(40, true).mapToPair(t -> t), 1, 4);
-    GradientSum flat = GradientTree.sum(parts, 1, 64);
+    GradientSum tree = GradientTree.sum(parts, 1, 0, 4);
+    GradientSum again = GradientTree.sum(parts(40).repartition(7).mapToPair(t -> t).coalesce(40, true).mapToPair(t -> t), 1, 0, 4);
+    GradientSum flat = GradientTree.sum(parts, 1, 0, 64);
 
     assertThat(tree.examples()).isEqualTo(flat.examples()).isEqualTo(79); // sum of 1 + p % 3
     assertThat(tree.mean().get(0)).isEqualTo(again.mean().get(0));

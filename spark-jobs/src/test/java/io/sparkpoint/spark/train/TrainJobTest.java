@@ -15,7 +15,11 @@ import io.sparkpoint.graph.Graph;
 import io.sparkpoint.graph.MetaGraphs;
 import io.sparkpoint.model.ModelGenerator;
 import io.sparkpoint.model.ModelSpec;
+import io.sparkpoint.proto.MetaGraphDef;
+import io.sparkpoint.replica.BatchNormModel;
+import io.sparkpoint.replica.TrainOpSplit;
 import io.sparkpoint.restore.RestoreOptions;
+import io.sparkpoint.spark.hadoop.HadoopConf;
 import io.sparkpoint.tensor.Shape;
 import io.sparkpoint.tensor.Tensor;
 import java.io.PrintWriter;
@@ -26,6 +30,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -37,7 +42,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Training on Spark equals training in one process on the same global batches; checkpoints, resume, retention, averaging. */
+/**
+ * Training on Spark equals training in one process on the same global batches; checkpoints, resume, retention, averaging; batch-norm
+ * moving averages.
+ */
 class TrainJobTest {
   private static final int FEATURES = 6;
   private static final int EXAMPLES = 64;
@@ -90,9 +98,9 @@ class TrainJobTest {
   }
 
   /** One process, one session: the same global batches in the same order. */
-  private static Session reference(long steps) throws Exception {
+  private static Session reference(String model, long steps) throws Exception {
     Graph graph = new Graph();
-    MetaGraphs.importMetaGraph(graph, MetaGraphs.read(new LocalFileIO(), meta), MetaGraphs.ImportOptions.defaults());
+    MetaGraphs.importMetaGraph(graph, MetaGraphs.read(new LocalFileIO(), model), MetaGraphs.ImportOptions.defaults());
     Session session = new Session(graph);
     session.initializeGlobalVariables();
     long perEpoch = EXAMPLES / BATCH;
@@ -116,7 +124,7 @@ class TrainJobTest {
   }
 
   private void assertMatchesReference(String prefix, long steps) throws Exception {
-    Session reference = reference(steps);
+    Session reference = reference(meta, steps);
     try (CheckpointReader reader = CheckpointReader.open(io, prefix)) {
       assertThat(reader.variableToShapeMap()).containsKeys("dense/kernel", "dense/kernel/Adam", "beta1_power", "global_step");
       for (String key : reader.variableToShapeMap().keySet()) {
@@ -264,6 +272,68 @@ class TrainJobTest {
     assertThatThrownBy(() -> train(new TrainOptions(meta, null, null, data, "avro", Map.of("x", List.of("features")), BATCH, 2L, null, 0,
         dir.toString(), null, null, 1, null, 1, TrainOptions.Mode.SYNC, 1, false, "train", "loss:0", 2, 1)))
         .hasMessage("--format must be one of [parquet, orc, json, csv, table], got 'avro'");
+  }
+
+  @Test
+  void syncTrainingMovesABatchNormMovingMeanAsOneProcessAndItsVarianceByTheMeanOfThePartitionsVariances() throws Exception {
+    String model = dir.resolve("bn.meta").toString();
+    Files.write(Path.of(model), BatchNormModel.build(FEATURES, 3, BatchNormModel.Updates.MINIMIZE).toByteArray());
+    TrainJob.Result result = train(new TrainOptions(model, null, null, data, "parquet", Map.of("x", List.of("features"), "labels", List.of("label")),
+        BATCH, 6L, null, 42, dir.resolve("bn").toString(), null, null, 2, null, 1, TrainOptions.Mode.SYNC, 1, false, "train", "loss:0", 2, 1));
+
+    Session reference = reference(model, 6);
+    try (CheckpointReader reader = CheckpointReader.open(io, result.latestCheckpoint())) {
+      Tensor mean = reader.getTensor(BatchNormModel.MOVING_MEAN);
+      assertThat(TestFixtures.relativeDifference(mean, reference.variables().read(BatchNormModel.MOVING_MEAN))).isLessThan(1e-5);
+      assertThat(mean.doubleAt(0)).as("the moving mean moved").isNotZero();
+      Tensor variance = reader.getTensor(BatchNormModel.MOVING_VARIANCE);
+      double[] expected = partitionMeanVariance(model, 2, 6);
+      assertThat(TestFixtures.relativeDifference(variance, Tensor.ofDoubles(Shape.of(FEATURES), expected))).isLessThan(1e-5);
+      Tensor single = reference.variables().read(BatchNormModel.MOVING_VARIANCE);
+      for (int c = 0; c < FEATURES; c++) {
+        assertThat(variance.doubleAt(c)).as("column %d below one process's", c).isLessThan(single.doubleAt(c));
+      }
+      assertThat(reader.getTensor("global_step").longAt(0)).isEqualTo(6);
+    }
+  }
+
+  /**
+   * The moving variance sync training documents: each step moves it towards the example-weighted
+   * mean of the partitions' batch variances, each partition's slice taken as the run takes it.
+   */
+  private double[] partitionMeanVariance(String model, int partitions, long steps) throws Exception {
+    Dataset<Row> frame = TrainingData.read(spark, data, "parquet");
+    MetaGraphDef def = MetaGraphs.read(io, model);
+    List<FeedSpec> feeds = FeedResolver.resolve(def, TrainOpSplit.of(def, "train", "loss:0"),
+        Map.of("x", List.of("features"), "labels", List.of("label")), frame);
+    JavaRDD<ExampleBlock> cached = TrainingData.blocks(frame, feeds, partitions);
+    List<ExampleBlock> blocks = cached.collect();
+    cached.unpersist(false);
+    TrainContext context = new TrainContext("partition-variances", def.toByteArray(), "train", "loss:0", feeds, EXAMPLES, BATCH, 42,
+        new HadoopConf(spark.sparkContext().hadoopConfiguration()));
+    double[] moving = {1, 1, 1, 1, 1, 1};
+    for (long step = 0; step < steps; step++) {
+      double[] weighted = new double[FEATURES];
+      for (ExampleBlock block : blocks) {
+        int[] slice = BatchOrder.slice(context, block, step);
+        Tensor x = block.feeds(feeds, slice).get("x:0");
+        for (int c = 0; c < FEATURES && slice.length > 0; c++) {
+          double mean = 0;
+          double squares = 0;
+          for (int r = 0; r < slice.length; r++) {
+            mean += x.doubleAt(r * FEATURES + c) / slice.length;
+          }
+          for (int r = 0; r < slice.length; r++) {
+            squares += Math.pow(x.doubleAt(r * FEATURES + c) - mean, 2);
+          }
+          weighted[c] += squares; // slice.length times the slice's variance
+        }
+      }
+      for (int c = 0; c < FEATURES; c++) {
+        moving[c] -= (moving[c] - weighted[c] / BATCH) * (1 - BatchNormModel.MOMENTUM);
+      }
+    }
+    return moving;
   }
 
   private Map<String, Tensor> values(String prefix) throws Exception {
