@@ -6,7 +6,7 @@ import java.nio.file.attribute.PosixFilePermissions
 /**
  * A stand-in for a Spark 4.0 distribution, for submitting the application jar the way a cluster runs it:
  * `jars/` holds Spark SQL and the Hadoop client and nothing of ours (module integration-tests/spark-dist lists
- * them), and `bin/spark-submit` has Spark's launcher build the driver's command line. With it, a class missing
+ * them), and `bin/spark-class` and `bin/spark-submit` have Spark's launcher build the java command lines. With it, a class missing
  * from `sparkpoint-spark-jobs-app.jar` fails here as it would on YARN or Kubernetes, on the driver and on
  * executors started in their own JVMs by a `local-cluster` master.
  */
@@ -27,11 +27,13 @@ object SparkDistribution {
       val source = Paths.get(jar)
       Files.createSymbolicLink(jars.resolve(source.getFileName), source)
     }
-    val submit = Files.createDirectories(home.resolve("bin")).resolve("spark-submit")
-    val script = getClass.getResourceAsStream("/spark-dist/spark-submit")
-    require(script != null, "test resource /spark-dist/spark-submit is missing")
-    try Files.copy(script, submit, StandardCopyOption.REPLACE_EXISTING) finally script.close()
-    Files.setPosixFilePermissions(submit, PosixFilePermissions.fromString("rwxr-xr-x"))
+    val bin = Files.createDirectories(home.resolve("bin"))
+    for (name <- Seq("spark-class", "spark-submit")) {
+      val script = getClass.getResourceAsStream(s"/spark-dist/$name")
+      require(script != null, s"test resource /spark-dist/$name is missing")
+      try Files.copy(script, bin.resolve(name), StandardCopyOption.REPLACE_EXISTING) finally script.close()
+      Files.setPosixFilePermissions(bin.resolve(name), PosixFilePermissions.fromString("rwxr-xr-x"))
+    }
     new SparkDistribution(home)
   }
 }
