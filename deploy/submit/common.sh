@@ -13,3 +13,5 @@ if [ -z "${SPARK_HOME:-}" ] || [ ! -x "$SPARK_HOME/bin/spark-submit" ]; then
 fi
 main=io.sparkpoint.spark.cli.SparkpointCli
 opens="$(sed -n 's/^spark\.driver\.extraJavaOptions[[:space:]]*//p' "$root/conf/spark-defaults.conf")"
+# the application's name in the cluster manager (YARN's list, Kubernetes' pod names): the command it runs
+name="sparkpoint-${1:-app}"

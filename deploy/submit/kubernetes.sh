@@ -9,7 +9,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 : "${SPARKPOINT_K8S_MASTER:?set SPARKPOINT_K8S_MASTER to k8s://https://HOST:PORT}"
 : "${SPARKPOINT_IMAGE:?set SPARKPOINT_IMAGE to the image built from deploy/docker/Dockerfile}"
 # shellcheck disable=SC2086
-exec "$SPARK_HOME/bin/spark-submit" --master "$SPARKPOINT_K8S_MASTER" --deploy-mode cluster --class "$main" \
+exec "$SPARK_HOME/bin/spark-submit" --master "$SPARKPOINT_K8S_MASTER" --deploy-mode cluster --class "$main" --name "$name" \
   --conf "spark.kubernetes.container.image=$SPARKPOINT_IMAGE" \
   --conf "spark.kubernetes.namespace=${SPARKPOINT_K8S_NAMESPACE:-default}" \
   --conf "spark.driver.extraJavaOptions=$opens" --conf "spark.executor.extraJavaOptions=$opens" \

@@ -6,6 +6,6 @@
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 : "${SPARKPOINT_MASTER:?set SPARKPOINT_MASTER to spark://HOST:7077}"
 # shellcheck disable=SC2086
-exec "$SPARK_HOME/bin/spark-submit" --master "$SPARKPOINT_MASTER" --deploy-mode client --class "$main" \
+exec "$SPARK_HOME/bin/spark-submit" --master "$SPARKPOINT_MASTER" --deploy-mode client --class "$main" --name "$name" \
   --conf "spark.driver.extraJavaOptions=$opens" --conf "spark.executor.extraJavaOptions=$opens" \
   ${SPARKPOINT_SUBMIT_OPTS:-} "$jar" "$@"

@@ -6,6 +6,6 @@
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 : "${HADOOP_CONF_DIR:?set HADOOP_CONF_DIR to the directory of the Hadoop configuration files of the cluster}"
 # shellcheck disable=SC2086
-exec "$SPARK_HOME/bin/spark-submit" --master yarn --deploy-mode cluster --class "$main" \
+exec "$SPARK_HOME/bin/spark-submit" --master yarn --deploy-mode cluster --class "$main" --name "$name" \
   --conf "spark.driver.extraJavaOptions=$opens" --conf "spark.executor.extraJavaOptions=$opens" \
   --conf spark.yarn.maxAppAttempts=1 ${SPARKPOINT_SUBMIT_OPTS:-} "$jar" "$@"
