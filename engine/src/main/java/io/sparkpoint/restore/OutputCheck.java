@@ -26,13 +26,13 @@ final class OutputCheck {
   private OutputCheck() {}
 
   /** The first way the checkpoint at {@code out} differs from {@code copies}, or null when it holds exactly them. */
-  static String bundleDifference(FileIO io, String out, List<PartialRestore.Copy> copies) {
+  static String bundleDifference(FileIO io, String out, List<PartialRestore.Copy> copies, BundleReader sources, BundleReader targets) {
     try (BundleReader written = BundleReader.open(io, out)) {
       for (PartialRestore.Copy copy : copies) {
         if (!written.contains(copy.to())) {
           return "it lacks tensor " + copy.to();
         }
-        if (!sameTensor(copy, written)) {
+        if (!sameTensor(copy, copy.reader(sources, targets), written)) {
           return "tensor " + copy.to() + " differs";
         }
       }
@@ -46,22 +46,22 @@ final class OutputCheck {
     return report.isValid() ? null : "it is damaged: " + report.problems().get(0);
   }
 
-  private static boolean sameTensor(PartialRestore.Copy copy, BundleReader written) throws IOException {
-    BundleEntryProto want = copy.reader().entry(copy.from());
+  private static boolean sameTensor(PartialRestore.Copy copy, BundleReader reader, BundleReader written) throws IOException {
+    BundleEntryProto want = reader.entry(copy.from());
     BundleEntryProto got = written.entry(copy.to());
     if (want.getSlicesCount() == 0) {
       return sameStored(want, got, copy.shape());
     }
     if (!Shape.fromProto(want.getShape()).equals(copy.shape())) { // reassembled and reshaped: compare values
       return got.getSlicesCount() == 0
-          && written.lookup(copy.to()).equals(TensorCopy.reshape(copy.reader().lookup(copy.from()), copy.shape()));
+          && written.lookup(copy.to()).equals(TensorCopy.reshape(reader.lookup(copy.from()), copy.shape()));
     }
     if (got.getDtypeValue() != want.getDtypeValue() || !got.getShape().equals(want.getShape()) || !got.getSlicesList().equals(want.getSlicesList())) {
       return false;
     }
     for (TensorSliceProto proto : want.getSlicesList()) {
       TensorSlice slice = TensorSlice.fromProto(proto);
-      BundleEntryProto wantSlice = copy.reader().rawEntries().get(SliceKeys.encode(copy.from(), slice));
+      BundleEntryProto wantSlice = reader.rawEntries().get(SliceKeys.encode(copy.from(), slice));
       BundleEntryProto gotSlice = written.rawEntries().get(SliceKeys.encode(copy.to(), slice));
       if (wantSlice == null || !sameStored(wantSlice, gotSlice, Shape.fromProto(wantSlice.getShape()))) {
         return false;

@@ -1,10 +1,12 @@
 package io.sparkpoint.tensor;
 
 import io.sparkpoint.proto.TensorShapeProto;
+import java.io.Serializable;
 import java.util.Arrays;
 
-/** A fully known tensor shape. The empty shape is a scalar. Immutable. */
-public final class Shape {
+/** A fully known tensor shape. The empty shape is a scalar. Immutable; serializable to ship to Spark tasks. */
+public final class Shape implements Serializable {
+  private static final long serialVersionUID = 1L;
   private static final Shape SCALAR = new Shape(new long[0]);
 
   private final long[] dims;
