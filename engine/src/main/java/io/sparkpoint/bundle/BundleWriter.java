@@ -340,8 +340,12 @@ public final class BundleWriter implements Closeable {
     return e;
   }
 
-  /** Creates {@code directory} when its parent exists; TensorFlow's SaveV2 does the same. */
-  static void createDirectory(FileIO io, String directory) throws IOException {
+  /**
+   * Creates {@code directory} when its parent exists; TensorFlow's SaveV2 does the same.
+   *
+   * @throws FileNotFoundException when the parent is missing
+   */
+  public static void createDirectory(FileIO io, String directory) throws IOException {
     if (directory.isEmpty() || !(io instanceof SupportsDirectories dirs) || dirs.isDirectory(directory)) {
       return;
     }

@@ -270,6 +270,7 @@ public final class PartialRestore {
     String targetMeta = BundleNaming.metaFile(prefixes.target());
     String outMeta = BundleNaming.metaFile(out);
     if (!io.newInputFile(BundleNaming.indexFile(out)).exists()) {
+      BundleWriter.createDirectory(io, Locations.parent(out)); // as SaveV2: here, for a bundle written elsewhere too
       return null;
     }
     String difference = OutputCheck.bundleDifference(io, out, copies, sources, targets);

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -23,7 +24,11 @@ import picocli.CommandLine.Spec;
     description = {
       "Warm-start offline: write OUT holding every variable of DST, with values taken from SRC where names (after --map) and "
           + "shapes agree, and DST's own values for the rest. SRC and DST are never modified; tensors are copied byte for byte.",
-      "Idempotent: a rerun finds OUT already holding its content and writes nothing."
+      "Idempotent: a rerun finds OUT already holding its content and writes nothing.",
+      "Runs as Spark tasks with --master, or without it when there are at least 4 GiB to copy in more than one tensor (then on "
+          + "spark-submit's master, else local[*]); less, or any with --local, is copied in this JVM, which is faster than starting "
+          + "Spark. On Spark each task copies a byte-balanced group of tensors and OUT has one data file per task; the tensors are "
+          + "the same either way. --dry-run never starts Spark."
     })
 final class RestorePartialCommand implements Callable<Integer> {
   @Spec CommandLine.Model.CommandSpec spec;
@@ -60,10 +65,13 @@ final class RestorePartialCommand implements Callable<Integer> {
   @Option(names = "--dry-run", description = "Print the plan, one line per variable, and write nothing.")
   boolean dryRun;
 
+  @Mixin PlacementOptions placement;
+
   @Override
   public Integer call() throws Exception {
     PartialRestore.Mode mode = dryRun ? PartialRestore.Mode.DRY_RUN : overwrite ? PartialRestore.Mode.OVERWRITE : PartialRestore.Mode.CREATE;
-    PartialRestore.Result result = RestorePartialJob.run(SparkpointCli.fileIO(), source, target, out, options(), mode);
+    PartialRestore.Result result = RestorePartialJob.run(SparkpointCli.fileIO(), source, target, out, options(), mode,
+        placement.placement());
     PrintWriter stdout = spec.commandLine().getOut();
     PrintWriter stderr = spec.commandLine().getErr();
     RestorePlan plan = result.plan();
