@@ -1,12 +1,19 @@
 package io.sparkpoint.spark.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.sparkpoint.bundle.BundleWriter;
 import io.sparkpoint.fs.LocalFileIO;
 import io.sparkpoint.tensor.Tensor;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.sql.SparkSession;
@@ -53,6 +60,26 @@ abstract class LocalSparkCommandTest {
       writer.finish();
     }
     return prefix;
+  }
+
+  /** A checkpoint's files by their name after the prefix, with their bytes (compared by content). */
+  static Map<String, ByteBuffer> files(String prefix) throws IOException {
+    Map<String, ByteBuffer> files = new TreeMap<>();
+    Path parent = Path.of(prefix).getParent();
+    String base = Path.of(prefix).getFileName().toString();
+    try (Stream<Path> listing = Files.list(parent)) {
+      for (Path file : listing.filter(p -> p.getFileName().toString().startsWith(base + ".")).toList()) {
+        files.put(file.getFileName().toString().substring(base.length()), ByteBuffer.wrap(Files.readAllBytes(file)));
+      }
+    }
+    return files;
+  }
+
+  /** Nothing under {@code dir} is left from a job's temporary directories, attempts or staged files. */
+  static void assertNoTemporaryFiles(Path dir) throws IOException {
+    try (Stream<Path> all = Files.walk(dir)) {
+      assertThat(all.map(Path::toString)).noneMatch(p -> p.contains("_temp_") || p.contains("tempstate") || p.contains("attempt-"));
+    }
   }
 
   private static int tasksSoFar() {

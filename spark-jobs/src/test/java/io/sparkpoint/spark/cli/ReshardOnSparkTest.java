@@ -15,7 +15,6 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,7 +44,7 @@ class ReshardOnSparkTest extends LocalSparkCommandTest {
     assertSameTensors(source, at("spark/three"));
     assertSameTensors(source, at("spark/one"));
     assertThat(CliRun.of("validate", at("spark/three")).code()).isZero();
-    assertNoTemporaryFiles();
+    assertNoTemporaryFiles(dir);
   }
 
   @ParameterizedTest(name = "{0}")
@@ -90,7 +89,7 @@ class ReshardOnSparkTest extends LocalSparkCommandTest {
     assertThat(again.tasks()).isZero();
     assertThat(files(at("out/ckpt"))).isEqualTo(written);
     assertThat(Files.getLastModifiedTime(Path.of(at("out/ckpt.index"))).toMillis()).isEqualTo(indexTime);
-    assertNoTemporaryFiles();
+    assertNoTemporaryFiles(dir);
   }
 
   @Test
@@ -121,7 +120,7 @@ class ReshardOnSparkTest extends LocalSparkCommandTest {
     assertThat(spark.err()).isEqualTo(CliRun.of("reshard", source, at("local/ckpt"), "--shards", "3", "--local").err())
         .startsWith("sparkpoint reshard: error: Checksum does not match for tensor float32/r3 in " + data);
     assertThat(Path.of(at("out/ckpt.index"))).doesNotExist();
-    assertNoTemporaryFiles();
+    assertNoTemporaryFiles(dir);
   }
 
   /** A single-shard checkpoint of every dtype and a partitioned tensor. */
@@ -155,25 +154,6 @@ class ReshardOnSparkTest extends LocalSparkCommandTest {
       for (String name : original.tensorNames()) {
         assertThat(resharded.lookup(name)).as(name).isEqualTo(original.lookup(name));
       }
-    }
-  }
-
-  /** A checkpoint's files by their name after the prefix, with their bytes (compared by content). */
-  private static Map<String, ByteBuffer> files(String prefix) throws IOException {
-    Map<String, ByteBuffer> files = new TreeMap<>();
-    Path parent = Path.of(prefix).getParent();
-    String base = Path.of(prefix).getFileName().toString();
-    try (Stream<Path> listing = Files.list(parent)) {
-      for (Path file : listing.filter(p -> p.getFileName().toString().startsWith(base + ".")).toList()) {
-        files.put(file.getFileName().toString().substring(base.length()), ByteBuffer.wrap(Files.readAllBytes(file)));
-      }
-    }
-    return files;
-  }
-
-  private void assertNoTemporaryFiles() throws IOException {
-    try (Stream<Path> all = Files.walk(dir)) {
-      assertThat(all.map(Path::toString)).noneMatch(p -> p.contains("_temp_") || p.contains("tempstate") || p.contains("attempt-"));
     }
   }
 }
