@@ -161,7 +161,7 @@ public final class PartialRestore {
    * Prepared#pending()}, the caller writes {@link Prepared#copies()} as OUT's bundle (for example
    * merged from several), then calls {@link #finish}, or lets {@link #write} do both here.
    *
-   * @throws FileNotFoundException, IllegalArgumentException, RestoreMismatchException, FileAlreadyExistsException as {@link #run}
+   * @throws FileNotFoundException naming the role when SRC or DST is missing; the other failures are {@link #run}'s
    */
   public static Prepared prepare(FileIO io, String source, String target, String out, RestoreOptions options, Mode mode) throws IOException {
     Prefixes prefixes = Prefixes.resolve(io, source, target, out);

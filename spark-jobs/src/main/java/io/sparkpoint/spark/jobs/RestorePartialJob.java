@@ -28,8 +28,8 @@ public final class RestorePartialJob {
   private RestorePartialJob() {}
 
   /**
-   * @throws java.io.FileNotFoundException, IllegalArgumentException, io.sparkpoint.restore.RestoreMismatchException,
-   *     java.nio.file.FileAlreadyExistsException as {@link PartialRestore#run}
+   * @param placement where OUT's bundle is written; a dry run, or a rerun that finds OUT written, never starts Spark
+   * @throws java.io.FileNotFoundException naming the role when SRC or DST is missing; the other failures are {@link PartialRestore#run}'s
    * @throws io.sparkpoint.bundle.CorruptBundleException when a tensor to copy does not match its checksum; OUT is then not written
    */
   public static PartialRestore.Result run(FileIO io, String source, String target, String out, RestoreOptions options,
