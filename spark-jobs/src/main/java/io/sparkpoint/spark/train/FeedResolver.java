@@ -59,7 +59,7 @@ final class FeedResolver {
     }
     for (String placeholder : placeholdersNeeded(nodes, split)) {
       if (!fed.contains(placeholder)) {
-        throw new IllegalArgumentException("Placeholder '" + placeholder + "' feeds the gradients or the loss; add --feed " + placeholder + "=COLUMN");
+        throw new IllegalArgumentException("Placeholder '" + placeholder + "' is read by the step (its gradients, loss or batch-dependent updates), so it needs a column; add --feed " + placeholder + "=COLUMN");
       }
     }
     return feeds;

@@ -187,7 +187,7 @@ class TrainJobTest {
   void badFeedsAndATooSmallDatasetAreRefusedNamingWhatIsWrong() {
     assertThatThrownBy(() -> train(new TrainOptions(meta, null, null, data, "parquet", Map.of("x", List.of("features")), BATCH, 2L, null, 0,
         dir.toString(), null, null, 1, null, 1, TrainOptions.Mode.SYNC, 1, false, "train", "loss:0", 2, 1)))
-        .hasMessage("Placeholder 'labels' feeds the gradients or the loss; add --feed labels=COLUMN");
+        .hasMessage("Placeholder 'labels' is read by the step (its gradients, loss or batch-dependent updates), so it needs a column; add --feed labels=COLUMN");
     assertThatThrownBy(() -> train(new TrainOptions(meta, null, null, data, "parquet", Map.of("x", List.of("features"), "labels", List.of("lbl")), BATCH,
         2L, null, 0, dir.toString(), null, null, 1, null, 1, TrainOptions.Mode.SYNC, 1, false, "train", "loss:0", 2, 1)))
         .hasMessage("--feed labels: the dataset has no column 'lbl'; its columns are [features, label, extra]");
