@@ -2,7 +2,10 @@ package io.sparkpoint.spark.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sparkpoint.bundle.BundleNaming;
+import io.sparkpoint.bundle.BundleReader;
 import io.sparkpoint.bundle.BundleWriter;
+import io.sparkpoint.proto.BundleEntryProto;
 import io.sparkpoint.fs.LocalFileIO;
 import io.sparkpoint.tensor.Tensor;
 import java.io.IOException;
@@ -73,6 +76,24 @@ abstract class LocalSparkCommandTest {
       }
     }
     return files;
+  }
+
+  /**
+   * Flips the bits {@code mask} of byte {@code at} of a tensor's stored bytes, counted from their
+   * start, or from their end when negative (-1: the last byte); returns the tensor's data file.
+   */
+  static String corruptTensor(String prefix, String tensor, long at, int mask) throws IOException {
+    Path file;
+    long offset;
+    try (BundleReader reader = BundleReader.open(new LocalFileIO(), prefix)) {
+      BundleEntryProto entry = reader.entry(tensor);
+      file = Path.of(BundleNaming.dataFile(prefix, entry.getShardId(), reader.numShards()));
+      offset = entry.getOffset() + (at >= 0 ? at : entry.getSize() + at);
+    }
+    byte[] bytes = Files.readAllBytes(file);
+    bytes[Math.toIntExact(offset)] ^= (byte) mask;
+    Files.write(file, bytes);
+    return file.toString();
   }
 
   /** Nothing under {@code dir} is left from a job's temporary directories, attempts or staged files. */

@@ -106,14 +106,7 @@ class ReshardOnSparkTest extends LocalSparkCommandTest {
   @Test
   void aCorruptSourceTensorFailsItsTaskAndLeavesNoCheckpoint() throws IOException {
     String source = writeOneShard();
-    BundleEntryProto entry;
-    try (BundleReader reader = BundleReader.open(IO, source)) {
-      entry = reader.entry("float32/r3");
-    }
-    Path data = Path.of(source + ".data-00000-of-00001");
-    byte[] bytes = Files.readAllBytes(data);
-    bytes[(int) entry.getOffset()] ^= 1;
-    Files.write(data, bytes);
+    String data = corruptTensor(source, "float32/r3", 0, 1);
 
     CliRun spark = onSpark("reshard", source, at("out/ckpt"), "--shards", "3", "--master", "local[2]").cli();
     assertThat(spark.code()).isEqualTo(1);

@@ -138,14 +138,7 @@ class RestorePartialOnSparkTest extends LocalSparkCommandTest {
 
   @Test
   void aCorruptSourceTensorFailsItsTaskWithTheOneJvmMessageAndLeavesNoCheckpoint() throws IOException {
-    BundleEntryProto entry;
-    try (BundleReader reader = BundleReader.open(IO, src)) {
-      entry = reader.entry("float64/r3");
-    }
-    Path data = Path.of(src + ".data-00000-of-00001");
-    byte[] bytes = Files.readAllBytes(data);
-    bytes[(int) entry.getOffset()] ^= 1;
-    Files.write(data, bytes);
+    String data = corruptTensor(src, "float64/r3", 0, 1);
 
     SparkRun spark = restore("spark/ckpt", "--master", "local[2]");
 

@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sparkpoint.TestFixtures;
 import io.sparkpoint.bundle.BundleNaming;
-import io.sparkpoint.bundle.BundleReader;
 import io.sparkpoint.bundle.ShardedBundleWriter;
 import io.sparkpoint.fs.LocalFileIO;
-import io.sparkpoint.proto.BundleEntryProto;
 import io.sparkpoint.tensor.DType;
 import io.sparkpoint.tensor.Shape;
 import io.sparkpoint.tensor.Tensor;
@@ -66,7 +64,7 @@ class ValidateOnSparkTest extends LocalSparkCommandTest {
   @Test
   void aCorruptedTensorInOneOfThreeDataFilesIsReportedAsOneJvmReportsIt() throws IOException {
     String prefix = writeThreeShards();
-    String file = flipLastByte(prefix, "int64/r2");
+    String file = corruptTensor(prefix, "int64/r2", -1, 0x20);
     CliRun local = CliRun.of("validate", prefix, "--local");
     assertThat(local.code()).isEqualTo(1);
     assertThat(local.err()).startsWith(file + ": int64/r2: Checksum does not match for tensor int64/r2 in " + file + " (48 bytes): stored ");
@@ -79,7 +77,7 @@ class ValidateOnSparkTest extends LocalSparkCommandTest {
     Path relative = Files.createTempDirectory(Path.of("target"), "relative-");
     try {
       String prefix = writeCheckpoint(relative.resolve("ckpt").toString(), Map.of("w", Tensor.ofFloats(Shape.of(4), 1, 2, 3, 4)));
-      flipLastByte(prefix, "w");
+      corruptTensor(prefix, "w", -1, 0x20);
       CliRun local = CliRun.of("validate", prefix, "--local");
       assertThat(local.err()).startsWith(prefix + ".data-00000-of-00001: w: Checksum does not match for tensor w in " + prefix + ".data-");
       assertThat(onSpark("validate", prefix, "--master", "local[2]").cli()).isEqualTo(local);
@@ -101,7 +99,7 @@ class ValidateOnSparkTest extends LocalSparkCommandTest {
     assertThat(valid.cli().out()).contains("\"tensors_checked\": 3", "\"bytes_checked\": 1048592" /* 8 + 1 MiB + 8 */);
     assertThat(valid.tasks()).isGreaterThanOrEqualTo(4);
 
-    flipByte(prefix + ".data-00000-of-00001", entry(prefix, "large").getOffset() + 600_000); // in the third range
+    corruptTensor(prefix, "large", 600_000, 0x20); // in the third range
     CliRun local = CliRun.of("validate", prefix, "--local");
     assertThat(local.err()).startsWith(prefix + ".data-00000-of-00001: large: Checksum does not match for tensor large in ");
     assertThat(onSpark(onSpark).cli()).isEqualTo(local);
@@ -154,28 +152,5 @@ class ValidateOnSparkTest extends LocalSparkCommandTest {
       writer.finish();
     }
     return prefix;
-  }
-
-  /** Flips the last byte of a tensor's stored bytes; returns its data file. */
-  private static String flipLastByte(String prefix, String tensor) throws IOException {
-    BundleEntryProto entry = entry(prefix, tensor);
-    String file;
-    try (BundleReader reader = BundleReader.open(IO, prefix)) {
-      file = BundleNaming.dataFile(prefix, entry.getShardId(), reader.numShards());
-    }
-    flipByte(file, entry.getOffset() + entry.getSize() - 1);
-    return file;
-  }
-
-  private static BundleEntryProto entry(String prefix, String tensor) throws IOException {
-    try (BundleReader reader = BundleReader.open(IO, prefix)) {
-      return reader.entry(tensor);
-    }
-  }
-
-  private static void flipByte(String file, long offset) throws IOException {
-    byte[] bytes = Files.readAllBytes(Path.of(file));
-    bytes[(int) offset] ^= 0x20;
-    Files.write(Path.of(file), bytes);
   }
 }
