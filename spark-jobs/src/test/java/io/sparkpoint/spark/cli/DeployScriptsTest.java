@@ -40,6 +40,36 @@ class DeployScriptsTest {
     assertThat(run.code).as(run.output).isZero();
   }
 
+  @Test
+  void theLaunchersSayWhatIsNotBuiltAndHowToBuildIt() throws Exception {
+    Path root = Files.createTempDirectory("unbuilt");
+    for (String script : List.of("bin/sparkpoint-submit", "submit/common.sh", "submit/yarn.sh")) {
+      Path copy = root.resolve("deploy").resolve(script);
+      Files.createDirectories(copy.getParent());
+      Files.copy(DEPLOY.resolve(script), copy);
+      copy.toFile().setExecutable(true);
+    }
+    Files.createDirectories(root.resolve("conf"));
+    Files.copy(Path.of("../conf/spark-defaults.conf"), root.resolve("conf/spark-defaults.conf"));
+    Path sparkHome = Files.createTempDirectory("spark-home");
+    Path sparkSubmit = Files.createDirectories(sparkHome.resolve("bin")).resolve("spark-submit");
+    Files.writeString(sparkSubmit, "#!/bin/sh\nexit 0\n");
+    sparkSubmit.toFile().setExecutable(true);
+    String build = "run 'mvn -B -DskipTests install' in " + root.toRealPath();
+
+    Run dev = run("env", "-u", "SPARK_HOME", root.resolve("deploy/bin/sparkpoint-submit").toString(), "validate", "x");
+    assertThat(dev.code).isEqualTo(2);
+    assertThat(dev.output).isEqualTo("sparkpoint-submit: " + root.toRealPath() + "/spark-jobs/target/sparkpoint-spark-jobs.jar is not built; "
+        + build + "\n");
+    Run cluster = run("env", "SPARK_HOME=" + sparkHome, root.resolve("deploy/bin/sparkpoint-submit").toString(), "validate", "x");
+    assertThat(cluster.code).isEqualTo(2);
+    assertThat(cluster.output).isEqualTo("sparkpoint-submit: " + root.toRealPath() + "/spark-jobs/target/sparkpoint-spark-jobs-app.jar is not "
+        + "built; " + build + "\n");
+    Run yarn = run("env", "SPARK_HOME=" + sparkHome, "HADOOP_CONF_DIR=/etc/hadoop", root.resolve("deploy/submit/yarn.sh").toString(), "validate", "x");
+    assertThat(yarn.code).isEqualTo(2);
+    assertThat(yarn.output).isEqualTo("sparkpoint: the application jar is not built; " + build + "\n");
+  }
+
   private static boolean isBash(Path file) {
     try {
       List<String> lines = Files.readAllLines(file);
